@@ -1,0 +1,63 @@
+package chain
+
+import "github.com/assume-cli/assume/internal/awsconfig"
+
+// Kind names the kind of a credential step.
+type Kind string
+
+// The kinds of step a plan can contain. Steps[0] of a plan is always a base
+// step (anything but KindAssumeRole); every later step is KindAssumeRole.
+const (
+	KindStatic      Kind = "static"            // long-lived (or session) keys from a profile
+	KindAssumeRole  Kind = "assume_role"       // sts:AssumeRole with the previous step's credentials
+	KindWebIdentity Kind = "web_identity"      // sts:AssumeRoleWithWebIdentity
+	KindNamedSource Kind = "credential_source" // Environment, Ec2InstanceMetadata, EcsContainer
+	KindProcess     Kind = "credential_process"
+	KindSSO         Kind = "sso" // IAM Identity Center (run by the sso issue)
+)
+
+// Step is one link of a credential chain. Only the fields that belong to its
+// Kind are set; every value carries its file and line.
+type Step struct {
+	Kind    Kind   `json:"kind"`
+	Profile string `json:"profile"` // the profile this step was read from
+
+	// KindStatic
+	AccessKeyID     awsconfig.Value `json:"access_key_id"`
+	SecretAccessKey awsconfig.Value `json:"-"` // never serialised
+	SessionToken    awsconfig.Value `json:"-"` // never serialised
+	AccountID       awsconfig.Value `json:"account_id"`
+
+	// KindAssumeRole and KindWebIdentity
+	RoleARN         awsconfig.Value `json:"role_arn"`
+	RoleSessionName awsconfig.Value `json:"role_session_name"`
+	DurationSeconds awsconfig.Value `json:"duration_seconds"`
+	// KindAssumeRole only
+	ExternalID     awsconfig.Value `json:"external_id"`
+	MFASerial      awsconfig.Value `json:"mfa_serial"`
+	SourceIdentity awsconfig.Value `json:"source_identity"`
+	// KindWebIdentity
+	WebIdentityTokenFile awsconfig.Value `json:"web_identity_token_file"`
+
+	// KindNamedSource
+	CredentialSource awsconfig.Value `json:"credential_source"`
+
+	// KindProcess
+	CredentialProcess awsconfig.Value `json:"credential_process"`
+
+	// KindSSO
+	SSOSession            awsconfig.Value `json:"sso_session"`
+	SSOStartURL           awsconfig.Value `json:"sso_start_url"`
+	SSORegion             awsconfig.Value `json:"sso_region"`
+	SSOAccountID          awsconfig.Value `json:"sso_account_id"`
+	SSORoleName           awsconfig.Value `json:"sso_role_name"`
+	SSORegistrationScopes awsconfig.Value `json:"sso_registration_scopes"`
+}
+
+// Plan is a profile resolved into the ordered steps that produce its
+// credentials. It is pure data: running it is the creds package's job.
+type Plan struct {
+	Profile string          `json:"profile"`
+	Region  awsconfig.Value `json:"region"` // the profile's region, else its sources'; unset when none
+	Steps   []Step          `json:"steps"`
+}
