@@ -23,35 +23,35 @@ type Step struct {
 	Profile string `json:"profile"` // the profile this step was read from
 
 	// KindStatic
-	AccessKeyID     awsconfig.Value `json:"access_key_id"`
+	AccessKeyID     awsconfig.Value `json:"access_key_id,omitzero"`
 	SecretAccessKey awsconfig.Value `json:"-"` // never serialised
 	SessionToken    awsconfig.Value `json:"-"` // never serialised
-	AccountID       awsconfig.Value `json:"account_id"`
+	AccountID       awsconfig.Value `json:"account_id,omitzero"`
 
 	// KindAssumeRole and KindWebIdentity
-	RoleARN         awsconfig.Value `json:"role_arn"`
-	RoleSessionName awsconfig.Value `json:"role_session_name"`
-	DurationSeconds awsconfig.Value `json:"duration_seconds"`
+	RoleARN         awsconfig.Value `json:"role_arn,omitzero"`
+	RoleSessionName awsconfig.Value `json:"role_session_name,omitzero"`
+	DurationSeconds awsconfig.Value `json:"duration_seconds,omitzero"`
 	// KindAssumeRole only
-	ExternalID     awsconfig.Value `json:"external_id"`
-	MFASerial      awsconfig.Value `json:"mfa_serial"`
-	SourceIdentity awsconfig.Value `json:"source_identity"`
+	ExternalID     awsconfig.Value `json:"external_id,omitzero"`
+	MFASerial      awsconfig.Value `json:"mfa_serial,omitzero"`
+	SourceIdentity awsconfig.Value `json:"source_identity,omitzero"`
 	// KindWebIdentity
-	WebIdentityTokenFile awsconfig.Value `json:"web_identity_token_file"`
+	WebIdentityTokenFile awsconfig.Value `json:"web_identity_token_file,omitzero"`
 
 	// KindNamedSource
-	CredentialSource awsconfig.Value `json:"credential_source"`
+	CredentialSource awsconfig.Value `json:"credential_source,omitzero"`
 
 	// KindProcess
-	CredentialProcess awsconfig.Value `json:"credential_process"`
+	CredentialProcess awsconfig.Value `json:"credential_process,omitzero"`
 
 	// KindSSO
-	SSOSession            awsconfig.Value `json:"sso_session"`
-	SSOStartURL           awsconfig.Value `json:"sso_start_url"`
-	SSORegion             awsconfig.Value `json:"sso_region"`
-	SSOAccountID          awsconfig.Value `json:"sso_account_id"`
-	SSORoleName           awsconfig.Value `json:"sso_role_name"`
-	SSORegistrationScopes awsconfig.Value `json:"sso_registration_scopes"`
+	SSOSession            awsconfig.Value `json:"sso_session,omitzero"`
+	SSOStartURL           awsconfig.Value `json:"sso_start_url,omitzero"`
+	SSORegion             awsconfig.Value `json:"sso_region,omitzero"`
+	SSOAccountID          awsconfig.Value `json:"sso_account_id,omitzero"`
+	SSORoleName           awsconfig.Value `json:"sso_role_name,omitzero"`
+	SSORegistrationScopes awsconfig.Value `json:"sso_registration_scopes,omitzero"`
 }
 
 // Plan is a profile resolved into the ordered steps that produce its

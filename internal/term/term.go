@@ -23,6 +23,8 @@ type Streams struct {
 
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
+	// Environ lists the environment as KEY=value pairs (for child processes).
+	Environ func() []string
 
 	// OpenTTY opens the controlling terminal for prompts. nil means no
 	// terminal is available.
@@ -41,6 +43,7 @@ func System() *Streams {
 		Out:       os.Stdout,
 		Err:       os.Stderr,
 		Getenv:    os.Getenv,
+		Environ:   os.Environ,
 		StderrTTY: isTerminal(os.Stderr),
 		StdoutTTY: isTerminal(os.Stdout),
 	}
@@ -56,6 +59,13 @@ func Test(in io.Reader, out, errw io.Writer, env map[string]string) *Streams {
 		Out:    out,
 		Err:    errw,
 		Getenv: func(k string) string { return env[k] },
+		Environ: func() []string {
+			var kv []string
+			for k, v := range env {
+				kv = append(kv, k+"="+v)
+			}
+			return kv
+		},
 	}
 }
 

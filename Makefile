@@ -1,0 +1,52 @@
+# assume — build, test, demo, bench. `make test` is the one test command (CI runs it).
+GO      ?= go
+BIN     ?= bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/assume-cli/assume/internal/cli.Version=$(VERSION)
+
+.PHONY: build install test test-deps vet unit e2e fuzz demo bench cross clean
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume-aws ./cmd/assume-aws
+	$(GO) build -trimpath -o $(BIN)/awsemu ./cmd/awsemu
+
+install:
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/assume ./cmd/assume-aws
+
+# Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
+# installed when missing; then vet, unit tests with the race detector, and
+# the end-to-end scripts that drive the real binary through real shells.
+test: test-deps vet unit e2e
+
+test-deps:
+	./scripts/install-test-deps.sh
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/cli$$)
+
+e2e:
+	$(GO) test -count=1 ./internal/cli/...
+
+# A short run of every fuzz target (each also runs its seeds in `make unit`).
+fuzz:
+	./scripts/fuzz.sh 15s
+
+demo: build
+	./scripts/demo.sh
+
+bench: build
+	./scripts/bench.sh
+
+# The release matrix: fails if any platform stops compiling.
+cross:
+	for p in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do \
+		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/assume || exit 1; done
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,302 @@
+package awsconfig
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Properties maps lower-case keys to their values.
+type Properties map[string]Value
+
+// Get returns the value of key (matched case-insensitively, as the SDKs do);
+// an absent key gives an unset Value.
+func (p Properties) Get(key string) Value { return p[strings.ToLower(key)] }
+
+// Keys returns the keys in sorted order.
+func (p Properties) Keys() []string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Profile is one profile with the config and credentials files merged:
+// credentials-file values win, duplicate sections merge, the last duplicate
+// key wins.
+type Profile struct {
+	Name string
+	// Header locates the section that defines the profile (the first one,
+	// config file before credentials file); Text is the header as written.
+	Header Value
+	Properties
+}
+
+// SSOSession is one [sso-session NAME] section of the config file.
+type SSOSession struct {
+	Name   string
+	Header Value
+	Properties
+}
+
+// Files holds the raw bytes of a config and a credentials file. It parses
+// nothing until asked, and then only the sections it is asked about.
+// A Files is safe for concurrent use: its methods only read.
+type Files struct {
+	ConfigPath      string
+	CredentialsPath string
+	config          []byte
+	credentials     []byte
+}
+
+// Open reads the two files. A path that is "" or names a missing file counts
+// as an empty file; any other read error is returned.
+func Open(configPath, credentialsPath string) (*Files, error) {
+	config, err := readOptional(configPath)
+	if err != nil {
+		return nil, err
+	}
+	credentials, err := readOptional(credentialsPath)
+	if err != nil {
+		return nil, err
+	}
+	return NewFiles(configPath, config, credentialsPath, credentials), nil
+}
+
+func readOptional(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading aws shared file: %w", err)
+	}
+	return data, nil
+}
+
+// NewFiles wraps file contents that are already in memory. The paths are only
+// used to label values and errors.
+func NewFiles(configPath string, config []byte, credentialsPath string, credentials []byte) *Files {
+	return &Files{ConfigPath: configPath, CredentialsPath: credentialsPath, config: config, credentials: credentials}
+}
+
+// Profile finds and parses the sections of the named profile in both files
+// and merges them. found is false when neither file has a section for it.
+// The error is a *SyntaxError for a malformed line in the sections read or in
+// the section just before each of them, in the lines before the first
+// section, or in any header line; other sections are not read.
+func (f *Files) Profile(name string) (p *Profile, found bool, err error) {
+	var (
+		prefixed, bare, creds   Properties
+		prefixedHdr, bareHdr, h Value
+	)
+	want := func(inner []byte) bool { return mayName(inner, name) }
+	if err := walk(f.config, f.ConfigPath, want, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(ConfigFile, inner)
+		if string(n) != name {
+			return nil, false
+		}
+		switch class {
+		case classProfile:
+			if prefixed == nil {
+				prefixed, prefixedHdr = Properties{}, headerValue(inner, f.ConfigPath, line)
+			}
+			return prefixed, true
+		case classBareDefault:
+			if bare == nil {
+				bare, bareHdr = Properties{}, headerValue(inner, f.ConfigPath, line)
+			}
+			return bare, true
+		}
+		return nil, false
+	}); err != nil {
+		return nil, false, err
+	}
+	props := prefixed
+	h = prefixedHdr
+	if props == nil {
+		props, h = bare, bareHdr
+	}
+	if err := walk(f.credentials, f.CredentialsPath, want, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(CredentialsFile, inner)
+		if class != classProfile || string(n) != name {
+			return nil, false
+		}
+		if creds == nil {
+			creds = Properties{}
+			if !h.Set {
+				h = headerValue(inner, f.CredentialsPath, line)
+			}
+		}
+		return creds, true
+	}); err != nil {
+		return nil, false, err
+	}
+	if props == nil && creds == nil {
+		return nil, false, nil
+	}
+	if props == nil {
+		props = creds
+	} else {
+		for k, v := range creds {
+			props[k] = v
+		}
+	}
+	return &Profile{Name: name, Header: h, Properties: props}, true, nil
+}
+
+// SSOSession finds and parses the [sso-session NAME] sections of the config
+// file. Errors are reported as by Profile.
+func (f *Files) SSOSession(name string) (s *SSOSession, found bool, err error) {
+	var props Properties
+	var h Value
+	want := func(inner []byte) bool { return mayName(inner, name) }
+	if err := walk(f.config, f.ConfigPath, want, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(ConfigFile, inner)
+		if class != classSSOSession || string(n) != name {
+			return nil, false
+		}
+		if props == nil {
+			props, h = Properties{}, headerValue(inner, f.ConfigPath, line)
+		}
+		return props, true
+	}); err != nil {
+		return nil, false, err
+	}
+	if props == nil {
+		return nil, false, nil
+	}
+	return &SSOSession{Name: name, Header: h, Properties: props}, true, nil
+}
+
+// ProfileNames lists the profiles of both files, sorted, without parsing any
+// section body. It is meant for suggestions and pickers, so it skips over
+// malformed headers instead of failing.
+func (f *Files) ProfileNames() []string {
+	seen := map[string]bool{}
+	collect := func(kind FileKind, data []byte) {
+		for off := nextHeader(data, 0); off < len(data); {
+			l, next := nextLine(data, off)
+			if inner, ok := headerInner(l); ok {
+				if class, n := classify(kind, inner); class == classProfile || class == classBareDefault {
+					if !seen[string(n)] {
+						seen[string(n)] = true
+					}
+				}
+			}
+			off = nextHeader(data, next)
+		}
+	}
+	collect(ConfigFile, f.config)
+	collect(CredentialsFile, f.credentials)
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ProfileSet is every profile and sso-session of a pair of files.
+type ProfileSet struct {
+	Profiles    map[string]*Profile
+	SSOSessions map[string]*SSOSession
+}
+
+// Load parses both files completely, checking every line, into a ProfileSet.
+// Use it where everything is needed (listing, linting); single lookups are
+// cheaper through Profile.
+func (f *Files) Load() (*ProfileSet, error) {
+	set := &ProfileSet{Profiles: map[string]*Profile{}, SSOSessions: map[string]*SSOSession{}}
+	var prefixedDefault, bareDefault *Profile
+	err := walk(f.config, f.ConfigPath, nil, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(ConfigFile, inner)
+		hdr := func() Value { return headerValue(inner, f.ConfigPath, line) }
+		switch class {
+		case classProfile:
+			if string(n) == defaultName {
+				if prefixedDefault == nil {
+					prefixedDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
+				}
+				return prefixedDefault.Properties, true
+			}
+			p := set.Profiles[string(n)]
+			if p == nil {
+				p = &Profile{Name: string(n), Header: hdr(), Properties: Properties{}}
+				set.Profiles[p.Name] = p
+			}
+			return p.Properties, true
+		case classBareDefault:
+			if bareDefault == nil {
+				bareDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
+			}
+			return bareDefault.Properties, true
+		case classSSOSession:
+			s := set.SSOSessions[string(n)]
+			if s == nil {
+				s = &SSOSession{Name: string(n), Header: hdr(), Properties: Properties{}}
+				set.SSOSessions[s.Name] = s
+			}
+			return s.Properties, true
+		}
+		return nil, true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if prefixedDefault != nil {
+		set.Profiles[defaultName] = prefixedDefault
+	} else if bareDefault != nil {
+		set.Profiles[defaultName] = bareDefault
+	}
+	err = walk(f.credentials, f.CredentialsPath, nil, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(CredentialsFile, inner)
+		if class != classProfile {
+			return nil, true
+		}
+		p := set.Profiles[string(n)]
+		if p == nil {
+			p = &Profile{Name: string(n), Header: headerValue(inner, f.CredentialsPath, line), Properties: Properties{}}
+			set.Profiles[p.Name] = p
+		}
+		return p.Properties, true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// Profile returns the named profile.
+func (s *ProfileSet) Profile(name string) (*Profile, bool, error) {
+	p, ok := s.Profiles[name]
+	return p, ok, nil
+}
+
+// SSOSession returns the named sso-session.
+func (s *ProfileSet) SSOSession(name string) (*SSOSession, bool, error) {
+	ss, ok := s.SSOSessions[name]
+	return ss, ok, nil
+}
+
+// ProfileNames lists the profiles, sorted.
+func (s *ProfileSet) ProfileNames() []string {
+	names := make([]string, 0, len(s.Profiles))
+	for n := range s.Profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func headerValue(inner []byte, file string, line int) Value {
+	return Value{Text: string(trimWS(inner)), File: file, Line: line, Set: true}
+}

@@ -1,0 +1,187 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/vault"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// Exit code classes; the same numbers as the front end's (docs/exit-codes.md).
+const (
+	exitFailure     = 1
+	exitUsage       = 2
+	exitConfig      = 3
+	exitAuth        = 4
+	exitInteraction = 5
+	exitNetwork     = 6
+	exitCancelled   = 130
+)
+
+// Main runs assume-aws. Its only command is "serve", used by assume.
+func Main(args []string, s *term.Streams) int {
+	if len(args) != 1 || args[0] != "serve" {
+		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := worker.Serve(ctx, func(ctx context.Context, req *worker.Request) *worker.Response {
+		return handle(ctx, s, req)
+	}); err != nil {
+		fmt.Fprintf(s.Err, "assume-aws: error: %v\n", err)
+		return exitFailure
+	}
+	return 0
+}
+
+func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+	switch req.Op {
+	case worker.OpResolve:
+		return resolve(ctx, s, req)
+	case worker.OpWhoami:
+		return whoami(ctx, s, req)
+	}
+	return failure(fmt.Errorf("unknown request %q", req.Op))
+}
+
+func options(s *term.Streams, req *worker.Request) creds.Options {
+	o := creds.Options{
+		Region:   req.Region,
+		Duration: req.Duration,
+		Refresh:  req.Refresh,
+		MFAToken: req.MFAToken,
+		Notice:   func(msg string) { s.Noticef("%s", msg) },
+		Getenv:   s.Getenv,
+		Stdin:    s.In,
+		Stderr:   s.Err,
+	}
+	if req.Prompt && s.CanPrompt() {
+		o.Prompt = func(_ context.Context, serial string, attempt int) (string, error) {
+			q := fmt.Sprintf("Enter MFA code for %s: ", serial)
+			if attempt > 1 {
+				q = fmt.Sprintf("That code was not accepted (try %d of %d). Enter MFA code for %s: ", attempt, 3, serial)
+			}
+			return s.Prompt(q, false)
+		}
+	}
+	if req.Debug {
+		o.Debug = debugWriter{s.Err}
+	}
+	if st, err := vault.OpenDefault(s.Getenv); err == nil {
+		o.Cache = cache.New(st)
+	}
+	return o
+}
+
+// debugWriter prefixes debug output so it is told apart from messages.
+type debugWriter struct{ w io.Writer }
+
+func (d debugWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(d.w, "assume: debug: "); err != nil {
+		return 0, err
+	}
+	return d.w.Write(p)
+}
+
+func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return failure(err)
+	}
+	plan, err := chain.Resolve(files, req.Profile)
+	if err != nil {
+		return failure(err)
+	}
+	opts := options(s, req)
+	opts.CacheKey = plan.CacheKey()
+	res, err := creds.Get(ctx, plan, opts)
+	if err != nil {
+		return failure(err)
+	}
+	return &worker.Response{
+		FromCache: res.FromCache,
+		Credentials: &worker.Credentials{
+			AccessKeyID:     res.AccessKeyID,
+			SecretAccessKey: res.SecretAccessKey,
+			SessionToken:    res.SessionToken,
+			Expiration:      res.Expiration,
+		},
+	}
+}
+
+func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+	if req.Credentials == nil {
+		return failure(errors.New("whoami needs credentials"))
+	}
+	c := creds.Credentials{
+		AccessKeyID:     req.Credentials.AccessKeyID,
+		SecretAccessKey: req.Credentials.SecretAccessKey,
+		SessionToken:    req.Credentials.SessionToken,
+	}
+	arn, account, userID, err := creds.CallerIdentity(ctx, c, options(s, req))
+	if err != nil {
+		return failure(err)
+	}
+	return &worker.Response{Identity: &worker.Identity{ARN: arn, Account: account, UserID: userID}}
+}
+
+// failure turns err into the answer the front end prints.
+func failure(err error) *worker.Response {
+	e := &worker.Error{Message: err.Error(), Code: classify(err)}
+	if h := creds.HintOf(err); h != "" {
+		e.Hints = append(e.Hints, h)
+	} else {
+		var h interface{ Hint() string }
+		if errors.As(err, &h) && h.Hint() != "" {
+			e.Hints = append(e.Hints, h.Hint())
+		}
+	}
+	return &worker.Response{Error: e}
+}
+
+// classify maps an error to its exit code class.
+func classify(err error) int {
+	var (
+		cfgErr      *creds.ConfigError
+		mfaReq      *creds.MFARequiredError
+		mfaErr      *creds.MFAError
+		denied      *creds.AccessDeniedError
+		invalid     *creds.InvalidCredentialsError
+		expired     *creds.ExpiredCredentialsError
+		throttled   *creds.ThrottledError
+		network     *creds.NetworkError
+		syntax      *awsconfig.SyntaxError
+		notFound    *chain.NotFoundError
+		missing     *chain.MissingProfileError
+		loop        *chain.LoopError
+		partial     *chain.PartialKeysError
+		chainConfig *chain.ConfigError
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return exitCancelled
+	case errors.As(err, &mfaReq):
+		return exitInteraction
+	case errors.As(err, &mfaErr), errors.As(err, &denied), errors.As(err, &invalid), errors.As(err, &expired):
+		return exitAuth
+	case errors.As(err, &throttled), errors.As(err, &network):
+		return exitNetwork
+	case errors.As(err, &cfgErr), errors.As(err, &syntax), errors.As(err, &notFound), errors.As(err, &missing),
+		errors.As(err, &loop), errors.As(err, &partial), errors.As(err, &chainConfig):
+		return exitConfig
+	}
+	return exitFailure
+}

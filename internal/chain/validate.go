@@ -1,0 +1,126 @@
+package chain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+)
+
+// The limits STS applies to AssumeRole parameters.
+const (
+	MinDurationSeconds = 900
+	MaxDurationSeconds = 43200
+)
+
+// CredentialSources are the values credential_source accepts (exact case,
+// as the Go SDK reads them).
+var CredentialSources = []string{"Environment", "Ec2InstanceMetadata", "EcsContainer"}
+
+// Validate checks the values of every step that an AWS call would reject or
+// that could not run at all, and returns a *ConfigError pointing at the first
+// bad one. Resolve calls it; it is exported for plans built by hand.
+func (p *Plan) Validate() error {
+	for i := range p.Steps {
+		if err := p.Steps[i].validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Step) validate() error {
+	bad := func(key string, v awsconfig.Value, msg string) error {
+		return &ConfigError{Profile: s.Profile, Key: key, Value: v, Msg: msg}
+	}
+	switch s.Kind {
+	case KindAssumeRole, KindWebIdentity:
+		if !validRoleARN(s.RoleARN.Text) {
+			return bad(keyRoleARN, s.RoleARN, fmt.Sprintf("role_arn %q is not a role ARN like arn:aws:iam::123456789012:role/NAME", s.RoleARN.Text))
+		}
+		if v := s.DurationSeconds; v.Set {
+			n, err := strconv.Atoi(v.Text)
+			if err != nil {
+				return bad(keyDurationSeconds, v, fmt.Sprintf("duration_seconds %q is not a whole number of seconds", v.Text))
+			}
+			if n < MinDurationSeconds || n > MaxDurationSeconds {
+				return bad(keyDurationSeconds, v, fmt.Sprintf("duration_seconds %d is outside %d-%d (15 minutes to 12 hours; the role's maximum session duration also applies)", n, MinDurationSeconds, MaxDurationSeconds))
+			}
+		}
+		if v := s.RoleSessionName; v.Set && !validChars(v.Text, 2, 64, "") {
+			return bad(keyRoleSessionName, v, fmt.Sprintf("role_session_name %q must be 2-64 characters of letters, digits and _+=,.@-", v.Text))
+		}
+		if s.Kind == KindWebIdentity {
+			if v := s.WebIdentityTokenFile; v.Text == "" {
+				return bad(keyWebIdentityToken, v, "web_identity_token_file is empty")
+			}
+			return nil
+		}
+		if v := s.ExternalID; v.Set && !validChars(v.Text, 2, 1224, ":/") {
+			return bad(keyExternalID, v, fmt.Sprintf("external_id %q must be 2-1224 characters of letters, digits and _+=,.@:/-", v.Text))
+		}
+		if v := s.SourceIdentity; v.Set && !validChars(v.Text, 2, 64, "") {
+			return bad(keySourceIdentity, v, fmt.Sprintf("source_identity %q must be 2-64 characters of letters, digits and _+=,.@-", v.Text))
+		}
+		if v := s.MFASerial; v.Set && !validChars(v.Text, 9, 256, ":/") {
+			return bad(keyMFASerial, v, fmt.Sprintf("mfa_serial %q must be an MFA device serial number or ARN (9-256 characters of letters, digits and _+=/:,.@-)", v.Text))
+		}
+	case KindNamedSource:
+		for _, ok := range CredentialSources {
+			if s.CredentialSource.Text == ok {
+				return nil
+			}
+		}
+		return bad(keyCredentialSource, s.CredentialSource, fmt.Sprintf("credential_source %q is not one of %s", s.CredentialSource.Text, strings.Join(CredentialSources, ", ")))
+	case KindProcess:
+		if strings.TrimSpace(s.CredentialProcess.Text) == "" {
+			return bad(keyCredentialProcess, s.CredentialProcess, "credential_process is empty")
+		}
+	}
+	return nil
+}
+
+// validRoleARN accepts arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME with a
+// 12-digit account and IAM's role-name characters.
+func validRoleARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
+		return false
+	}
+	if parts[1] == "" || strings.Trim(parts[1], "abcdefghijklmnopqrstuvwxyz-") != "" {
+		return false
+	}
+	if len(parts[4]) != 12 || strings.Trim(parts[4], "0123456789") != "" {
+		return false
+	}
+	res, ok := strings.CutPrefix(parts[5], "role/")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(res, '/')
+	path, name := res[:i+1], res[i+1:]
+	for _, c := range path {
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return len(path) <= 512 && validChars(name, 1, 64, "")
+}
+
+// validChars reports whether s has between min and max characters, each a
+// letter, digit, one of _+=,.@- or one of extra.
+func validChars(s string, min, max int, extra string) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.ContainsRune("_+=,.@-", c), strings.ContainsRune(extra, c):
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// assumeOptions holds the flags of `assume PROFILE`.
+type assumeOptions struct {
+	profile  string
+	region   string
+	duration string
+	mfaToken string
+	refresh  bool
+	exec     bool
+	print    string
+	unset    bool
+	debug    bool
+	help     bool
+	version  bool
+
+	cmd []string // after --, with --exec
+}
+
+func (o *assumeOptions) flags(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(discard{})
+	fs.StringVarP(&o.profile, "profile", "p", "", "")
+	fs.StringVarP(&o.region, "region", "r", "", "")
+	fs.StringVarP(&o.duration, "duration", "d", "", "")
+	fs.StringVar(&o.mfaToken, "mfa-token", "", "")
+	fs.BoolVar(&o.refresh, "refresh", false, "")
+	fs.BoolVar(&o.exec, "exec", false, "")
+	fs.StringVar(&o.print, "print", "", "")
+	fs.BoolVar(&o.unset, "unset", false, "")
+	fs.BoolVar(&o.debug, "debug", false, "")
+	fs.BoolVarP(&o.help, "help", "h", false, "")
+	fs.BoolVarP(&o.version, "version", "v", false, "")
+	return fs
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// parseArgs splits args at "--" and parses the flags before it, allowing
+// flags and the profile in any order.
+func (o *assumeOptions) parse(name string, args []string, positional int) ([]string, error) {
+	var rest []string
+	for i, a := range args {
+		if a == "--" {
+			args, rest = args[:i], args[i+1:]
+			break
+		}
+	}
+	fs := o.flags(name)
+	if err := fs.Parse(args); err != nil {
+		return nil, usageErr("%v", err)
+	}
+	o.cmd = rest
+	pos := fs.Args()
+	if len(pos) > positional {
+		return nil, usageErr("unexpected argument %q", pos[positional])
+	}
+	return pos, nil
+}
+
+// parseDuration accepts Go durations (1h, 90m) and plain seconds (3600).
+func parseDuration(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return time.Duration(n) * time.Second, validDuration(time.Duration(n) * time.Second)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, usageErr("invalid --duration %q: use a duration like 1h, 90m or a number of seconds", s)
+	}
+	return d, validDuration(d)
+}
+
+func validDuration(d time.Duration) error {
+	if d < 15*time.Minute || d > 12*time.Hour {
+		return usageErr("--duration %s is out of range: AWS allows 15m to 12h", d)
+	}
+	return nil
+}
+
+func runAssume(ctx context.Context, args []string, s *term.Streams) error {
+	var o assumeOptions
+	pos, err := o.parse("assume", args, 1)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.help:
+		return runHelp(ctx, nil, s)
+	case o.version:
+		fmt.Fprintln(s.Out, "assume", Version)
+		return nil
+	}
+	if len(pos) == 1 {
+		if o.profile != "" && o.profile != pos[0] {
+			return usageErr("two profiles given: %q and --profile %q", pos[0], o.profile)
+		}
+		o.profile = pos[0]
+	}
+	if o.exec && len(o.cmd) == 0 {
+		return usageErr("--exec needs a command after --, e.g. assume %s --exec -- aws sts get-caller-identity", orPlaceholder(o.profile))
+	}
+	if !o.exec && len(o.cmd) > 0 {
+		return usageErr("a command after -- needs --exec")
+	}
+	if o.exec && o.print != "" {
+		return usageErr("--exec and --print cannot be combined")
+	}
+	if o.unset {
+		if o.profile != "" || o.exec {
+			return usageErr("--unset takes no profile")
+		}
+		return emitUnset(ctx, s, o.print)
+	}
+	if o.profile == "" {
+		return usageErr("no profile given: run assume PROFILE (assume help for more)")
+	}
+	dur, err := parseDuration(o.duration)
+	if err != nil {
+		return err
+	}
+	plan, err := loadPlan(s, o.profile)
+	if err != nil {
+		return err
+	}
+	out, err := openOutput(ctx, s, o.print, o.exec)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		defer out.Close()
+	}
+	res, err := resolveCredentials(ctx, s, plan, resolveRequest{
+		profile:  o.profile,
+		region:   o.region,
+		duration: dur,
+		mfaToken: o.mfaToken,
+		refresh:  o.refresh,
+		debug:    o.debug,
+	})
+	if err != nil {
+		return err
+	}
+	vars := exportVars(res)
+	if o.exec {
+		return runExec(ctx, s, vars, o.cmd)
+	}
+	if err := out.Apply(vars); err != nil {
+		return err
+	}
+	s.Noticef("%s", activeLine(res, time.Now()))
+	return nil
+}
+
+func orPlaceholder(p string) string {
+	if p == "" {
+		return "PROFILE"
+	}
+	return p
+}
+
+// activeLine is the one line that tells the user what is now active.
+func activeLine(r *resolved, now time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s in %s", r.profile, r.region)
+	if r.expires.IsZero() {
+		b.WriteString(", long-lived keys (no expiry)")
+	} else {
+		left := r.expires.Sub(now).Round(time.Minute)
+		fmt.Fprintf(&b, ", expires %s (in %s)", r.expires.Local().Format("15:04 MST"), humanDuration(left))
+	}
+	if r.fromCache {
+		b.WriteString(" [cached]")
+	}
+	return b.String()
+}
+
+func humanDuration(d time.Duration) string {
+	if d < time.Minute {
+		return "<1m"
+	}
+	h := int(d.Hours())
+	m := int(d.Minutes()) % 60
+	if h == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dh%02dm", h, m)
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+// command is one subcommand of assume.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, s *term.Streams) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "print the shell function to put in your shell's rc file", runInit},
+		{"explain", "show how a profile resolves into a credential chain, value by value", runExplain},
+		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
+		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
+		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
+			fmt.Fprintln(s.Out, "assume", Version)
+			return nil
+		}},
+		{"help", "show help (also: help exit-codes)", runHelp},
+	}
+}
+
+// Main runs assume with args (without the program name) and returns the
+// process exit code. It never panics on bad input and never calls os.Exit.
+func Main(args []string, s *term.Streams) int {
+	// Fast path: nothing to set up for --version.
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
+		io.WriteString(s.Out, "assume "+Version+"\n")
+		return ExitOK
+	}
+	// The wrapper's channel is opened before anything can start a process,
+	// so that it is close-on-exec before any child exists.
+	ch, chErr := shell.OpenChannel(s.Getenv)
+	if ch != nil {
+		defer ch.Close()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx = context.WithValue(ctx, channelKey{}, channelResult{ch, chErr})
+
+	run := runAssume
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, c := range commands() {
+			if c.name == args[0] {
+				run, args = c.run, args[1:]
+				break
+			}
+		}
+	}
+	if err := run(ctx, args, s); err != nil {
+		var se *silentExit
+		if errors.As(err, &se) {
+			return se.code
+		}
+		if ctx.Err() != nil {
+			s.Errorf("cancelled")
+			return ExitCancelled
+		}
+		return report(s, err)
+	}
+	return ExitOK
+}
+
+const usageText = `assume gets temporary AWS credentials for a profile and exports them into this shell.
+
+Usage:
+  assume PROFILE [flags]                 assume a profile (through the shell function)
+  assume PROFILE --exec -- CMD [ARGS...] run CMD with the credentials
+  assume PROFILE --print sh|fish|pwsh|json
+                                         write the shell code / JSON to stdout (scripts)
+  assume --unset                         clear every AWS variable assume sets
+  assume init bash|zsh|fish|pwsh|nu      print the shell function (see README)
+  assume explain PROFILE [--json]        how PROFILE resolves, value by value, with file:line
+  assume whoami                          the identity behind this shell's credentials
+  assume credential-process --profile P  credential_process helper for AWS SDKs and the CLI
+  assume help exit-codes                 what each exit status means
+
+Flags:
+  -p, --profile NAME     the profile (instead of the positional PROFILE)
+  -r, --region REGION    the region to export (default: the profile's, else AWS_REGION, else us-east-1)
+  -d, --duration D       session duration, e.g. 1h, 90m, 3600 (default: the profile's, else 1h)
+      --mfa-token CODE   the MFA code, for scripts (default: ask on the terminal)
+      --refresh          ignore cached credentials and get new ones
+      --exec             run the command after -- with the credentials in its environment
+      --print FORMAT     write sh, fish, pwsh or json to stdout instead of using the shell function
+      --unset            clear the AWS variables in this shell
+      --debug            log what happens to stderr (secrets are never logged)
+  -h, --help             this help
+  -v, --version          the version
+
+Examples:
+  eval "$(assume init zsh)"       # once, in ~/.zshrc
+  assume prod-admin               # credentials for prod-admin in this shell
+  assume prod-admin -r eu-west-1  # ... exported with another region
+  assume ci --mfa-token 123456 --exec -- terraform plan
+`
+
+const exitCodesText = `Exit codes of assume:
+  0    success
+  1    failure not covered below (an AWS call failed, a file could not be written)
+  2    usage: bad flags or arguments, or the shell function is not set up
+  3    configuration: unknown profile, source_profile loop, malformed config line, invalid value
+  4    authentication: keys rejected, access denied, wrong MFA code, expired session
+  5    interaction needed: an MFA code or login is needed but there is no terminal
+  6    network: the endpoint is unreachable, timed out, or kept throttling after retries
+  130  cancelled (Ctrl-C)
+With --exec, assume exits with the command's own exit status once the command ran
+(128+N when the command was killed by signal N).
+`
+
+func runHelp(_ context.Context, args []string, s *term.Streams) error {
+	if len(args) > 0 && args[0] == "exit-codes" {
+		io.WriteString(s.Out, exitCodesText)
+		return nil
+	}
+	io.WriteString(s.Out, usageText)
+	return nil
+}
+
+// channelKey carries the wrapper channel opened by Main in the context.
+type channelKey struct{}
+
+type channelResult struct {
+	ch  *shell.Channel
+	err error
+}
+
+func channelFrom(ctx context.Context) (*shell.Channel, error) {
+	r, _ := ctx.Value(channelKey{}).(channelResult)
+	return r.ch, r.err
+}

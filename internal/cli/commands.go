@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// simpleFlags parses a subcommand's flags (no interspersed "--" command).
+func simpleFlags(name string, args []string, define func(fs *pflag.FlagSet)) ([]string, error) {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(discard{})
+	define(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, usageErr("%s: %v", name, err)
+	}
+	return fs.Args(), nil
+}
+
+// runInit prints the shell function for a shell.
+func runInit(_ context.Context, args []string, s *term.Streams) error {
+	pos, err := simpleFlags("init", args, func(*pflag.FlagSet) {})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		guess := shell.Detect(s.Getenv("SHELL"))
+		if guess == "" {
+			guess = "zsh"
+		}
+		return usageErr("init needs a shell: assume init %s (one of %s)", guess, strings.Join(shell.Shells(), ", "))
+	}
+	code, err := shell.Init(pos[0], selfPath())
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	_, err = io.WriteString(s.Out, code)
+	return err
+}
+
+// runExplain shows how a profile resolves, value by value, with file:line.
+func runExplain(_ context.Context, args []string, s *term.Streams) error {
+	var asJSON bool
+	var profile string
+	pos, err := simpleFlags("explain", args, func(fs *pflag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "")
+		fs.StringVarP(&profile, "profile", "p", "", "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) == 1 && profile == "" {
+		profile = pos[0]
+	} else if len(pos) > 0 {
+		return usageErr("explain takes one profile")
+	}
+	if profile == "" {
+		return usageErr("explain needs a profile: assume explain PROFILE [--json]")
+	}
+	plan, err := loadPlan(s, profile)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		b, err := json.MarshalIndent(plan, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = s.Out.Write(append(b, '\n'))
+		return err
+	}
+	return plan.WriteExplain(s.Out)
+}
+
+// processOutput is the credential_process JSON (Version 1).
+type processOutput struct {
+	Version         int    `json:"Version"`
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	SessionToken    string `json:"SessionToken,omitempty"`
+	Expiration      string `json:"Expiration,omitempty"`
+}
+
+// runCredentialProcess prints a profile's credentials in the
+// credential_process format for AWS SDKs and the AWS CLI.
+func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
+	var profile, region, duration, mfaToken string
+	var refresh, debug bool
+	pos, err := simpleFlags("credential-process", args, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&profile, "profile", "p", "", "")
+		fs.StringVarP(&region, "region", "r", "", "")
+		fs.StringVarP(&duration, "duration", "d", "", "")
+		fs.StringVar(&mfaToken, "mfa-token", "", "")
+		fs.BoolVar(&refresh, "refresh", false, "")
+		fs.BoolVar(&debug, "debug", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) == 1 && profile == "" {
+		profile = pos[0]
+	} else if len(pos) > 0 {
+		return usageErr("credential-process takes one profile")
+	}
+	if profile == "" {
+		return usageErr("credential-process needs --profile PROFILE")
+	}
+	dur, err := parseDuration(duration)
+	if err != nil {
+		return err
+	}
+	plan, err := loadPlan(s, profile)
+	if err != nil {
+		return err
+	}
+	r, err := resolveCredentials(ctx, s, plan, resolveRequest{
+		profile: profile, region: region, duration: dur, mfaToken: mfaToken, refresh: refresh, debug: debug, noPrompt: true,
+	})
+	if err != nil {
+		return err
+	}
+	out := processOutput{Version: 1, AccessKeyID: r.accessKeyID, SecretAccessKey: r.secretAccessKey, SessionToken: r.sessionToken}
+	if !r.expires.IsZero() {
+		out.Expiration = r.expires.UTC().Format(time.RFC3339)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = s.Out.Write(append(b, '\n'))
+	return err
+}
+
+// runWhoami asks AWS who this shell's credentials are and shows the time
+// left.
+func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
+	var asJSON, debug bool
+	pos, err := simpleFlags("whoami", args, func(fs *pflag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "")
+		fs.BoolVar(&debug, "debug", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("whoami takes no arguments: it reports on this shell's credentials")
+	}
+	akid, secret := s.Getenv("AWS_ACCESS_KEY_ID"), s.Getenv("AWS_SECRET_ACCESS_KEY")
+	if akid == "" || secret == "" {
+		return withCode(ExitUsage, errors.New("no AWS credentials in this shell"), "run assume PROFILE first")
+	}
+	var expires time.Time
+	for _, k := range []string{"AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION"} {
+		if v := s.Getenv(k); v != "" {
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				expires = t
+				break
+			}
+		}
+	}
+	if !expires.IsZero() && !expires.After(time.Now()) {
+		return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", expires.Local().Format("15:04 MST")),
+			"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
+	}
+	region := pickRegion("", nil, s.Getenv)
+	path, err := worker.Find(s.Getenv)
+	if err != nil {
+		return err
+	}
+	resp, err := worker.Call(ctx, path, &worker.Request{
+		Op:     worker.OpWhoami,
+		Region: region,
+		Debug:  debug,
+		Credentials: &worker.Credentials{
+			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
+		},
+	}, s.In, s.Err, s.Err, workerEnv(s))
+	if err != nil {
+		return err
+	}
+	id := resp.Identity
+	if asJSON {
+		out := map[string]any{"arn": id.ARN, "account": id.Account, "user_id": id.UserID,
+			"profile": s.Getenv("AWS_PROFILE"), "region": region}
+		if !expires.IsZero() {
+			out["expiration"] = expires.UTC().Format(time.RFC3339)
+			out["seconds_left"] = int(time.Until(expires).Seconds())
+		}
+		b, _ := json.MarshalIndent(out, "", "  ")
+		_, err = s.Out.Write(append(b, '\n'))
+		return err
+	}
+	fmt.Fprintln(s.Out, id.ARN)
+	line := fmt.Sprintf("account %s", id.Account)
+	if p := s.Getenv("AWS_PROFILE"); p != "" {
+		line += ", profile " + p
+	}
+	line += ", region " + region
+	if expires.IsZero() {
+		line += ", long-lived keys"
+	} else {
+		line += fmt.Sprintf(", expires %s (in %s)", expires.Local().Format("15:04 MST"), humanDuration(time.Until(expires)))
+	}
+	fmt.Fprintln(s.Out, line)
+	return nil
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// runExec runs argv with the credentials in its environment, forwards
+// signals to it and exits with its exit status.
+func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) error {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return withCode(127, fmt.Errorf("cannot run %q: not found on PATH", argv[0]))
+	}
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args[0] = argv[0]
+	cmd.Env = environ(s.Environ(), vs)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.In, s.Out, s.Err
+
+	// The child shares our terminal, so Ctrl-C reaches it directly; we only
+	// relay signals that were sent to us alone, and stay alive until it exits.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if sig != os.Interrupt { // SIGINT already went to the whole process group
+					cmd.Process.Signal(sig)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code := ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+		return &silentExit{code: code}
+	}
+	return err
+}
+
+// silentExit ends assume with a code and prints nothing (the child already
+// spoke for itself).
+type silentExit struct{ code int }
+
+func (e *silentExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/vault"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// DefaultRegion is exported when neither the flag, the profile nor the
+// environment names a region.
+const DefaultRegion = "us-east-1"
+
+type resolveRequest struct {
+	profile  string
+	region   string
+	duration time.Duration
+	mfaToken string
+	refresh  bool
+	debug    bool
+	noPrompt bool // never prompt (credential-process)
+}
+
+// loadPlan reads the AWS config files and resolves profile into a plan.
+func loadPlan(s *term.Streams, profile string) (*chain.Plan, error) {
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return nil, configErr(err)
+	}
+	plan, err := chain.Resolve(files, profile)
+	if err != nil {
+		return nil, configErr(err)
+	}
+	return plan, nil
+}
+
+// pickRegion applies the region rule: flag, profile (or its sources),
+// environment, us-east-1.
+func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) string {
+	switch {
+	case flag != "":
+		return flag
+	case plan != nil && plan.Region.Text != "":
+		return plan.Region.Text
+	case getenv("AWS_REGION") != "":
+		return getenv("AWS_REGION")
+	case getenv("AWS_DEFAULT_REGION") != "":
+		return getenv("AWS_DEFAULT_REGION")
+	}
+	return DefaultRegion
+}
+
+// openCache opens the credential cache; a cache that cannot be opened is
+// simply not used (the worker reports real problems when it writes).
+func openCache(getenv func(string) string) *cache.Cache {
+	st, err := vault.OpenDefault(getenv)
+	if err != nil {
+		return nil
+	}
+	return cache.New(st)
+}
+
+// resolveCredentials turns a profile into credentials: a cached entry or a
+// plan of long-lived keys is answered here; anything that needs AWS goes to
+// the assume-aws worker.
+func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) (*resolved, error) {
+	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s.Getenv)}
+
+	// Long-lived keys need no AWS call at all.
+	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {
+		st := plan.Steps[0]
+		r.accessKeyID, r.secretAccessKey, r.sessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
+		return r, nil
+	}
+	// A requested duration asks for a new session of that length.
+	if !req.refresh && req.duration == 0 {
+		if c := openCache(s.Getenv); c != nil {
+			if e, err := c.Credentials(plan.CacheKey()); err == nil {
+				r.accessKeyID, r.secretAccessKey, r.sessionToken = e.AccessKeyID, e.SecretAccessKey, e.SessionToken
+				r.expires, r.fromCache = e.Expiration, true
+				return r, nil
+			}
+		}
+	}
+
+	path, err := worker.Find(s.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := worker.Call(ctx, path, &worker.Request{
+		Op:       worker.OpResolve,
+		Profile:  req.profile,
+		Region:   r.region,
+		Duration: req.duration,
+		MFAToken: req.mfaToken,
+		Refresh:  req.refresh || req.duration != 0,
+		Debug:    req.debug,
+		Prompt:   !req.noPrompt,
+	}, s.In, s.Err, s.Err, workerEnv(s))
+	if err != nil {
+		return nil, err
+	}
+	c := resp.Credentials
+	if c == nil {
+		return nil, errors.New("assume-aws answered without credentials")
+	}
+	r.accessKeyID, r.secretAccessKey, r.sessionToken, r.expires = c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration
+	r.fromCache = resp.FromCache
+	return r, nil
+}
+
+// workerEnv is the environment of the worker: ours, minus the wrapper's
+// channel variables.
+func workerEnv(s *term.Streams) []string {
+	var env []string
+	for _, e := range s.Environ() {
+		switch {
+		case hasPrefix(e, shell.EnvShell+"="), hasPrefix(e, shell.EnvOutputFD+"="), hasPrefix(e, shell.EnvOutputFile+"="):
+			continue
+		}
+		env = append(env, e)
+	}
+	return env
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+// configErr classifies errors of the config core as configuration errors.
+func configErr(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	if errors.Is(err, os.ErrPermission) {
+		return withCode(ExitFailure, err)
+	}
+	return withCode(ExitConfig, err)
+}

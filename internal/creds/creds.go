@@ -1,0 +1,252 @@
+package creds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
+)
+
+// Defaults used when the matching Options field is zero.
+const (
+	DefaultDuration           = time.Hour
+	DefaultTimeout            = 10 * time.Second
+	DefaultMFASessionDuration = 12 * time.Hour
+	DefaultProcessTimeout     = time.Minute
+	DefaultMaxAttempts        = 4
+	// ChainedMaxDuration is the longest session AWS grants a role assumed
+	// with another role's credentials (role chaining).
+	ChainedMaxDuration = time.Hour
+)
+
+// MFAPrompt asks the user for the current code of the MFA device serial.
+// attempt starts at 1 and grows after each rejected code, so the prompt can
+// say that the previous code was wrong.
+type MFAPrompt func(ctx context.Context, serial string, attempt int) (string, error)
+
+// HTTPClient sends HTTP requests; *http.Client satisfies it.
+type HTTPClient interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Options carry everything Get needs besides the plan. The zero value works:
+// every field has a default.
+type Options struct {
+	// Region signs and routes STS calls. The caller has already decided it;
+	// empty means us-east-1.
+	Region string
+	// Duration is the session length the user asked for (--duration); zero
+	// means the profile's duration_seconds, else DefaultDuration.
+	Duration time.Duration
+	// Refresh ignores cached credentials and MFA sessions (new ones are still
+	// cached). Cached caller identities are still used: they never change.
+	Refresh bool
+	// MFAToken is a code given with --mfa-token; it is tried once.
+	MFAToken string
+	// Prompt asks for an MFA code; nil means there is no terminal, and a step
+	// that needs a code fails with *MFARequiredError.
+	Prompt MFAPrompt
+	// Notice receives one-line messages for the user (no prefix, no newline),
+	// e.g. that a session was capped at 1h by role chaining.
+	Notice func(string)
+	// Getenv reads the environment for our own lookups (credential_source
+	// Environment, container and IMDS variables, ASSUME_HTTP_TIMEOUT, the OS
+	// user). The SDK itself reads the process environment. Default os.Getenv.
+	Getenv func(string) string
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Cache holds credentials, MFA sessions and identities; nil disables
+	// caching.
+	Cache *cache.Cache
+	// CacheKey names the plan's credentials in the cache; empty derives one
+	// from the plan's steps.
+	CacheKey string
+	// HTTPClient replaces the SDK's HTTP client (tests). When nil a client is
+	// built with Timeout as its connect and request timeout.
+	HTTPClient HTTPClient
+	// Timeout bounds each network operation including its retries; zero
+	// means ASSUME_HTTP_TIMEOUT, else DefaultTimeout.
+	Timeout time.Duration
+	// Endpoint overrides the STS endpoint URL (e.g. the emulator). Empty
+	// leaves it to the SDK, which honours AWS_ENDPOINT_URL_STS.
+	Endpoint string
+	// RetryBackoff replaces the retry delay (tests make it fast); nil keeps
+	// the SDK's exponential backoff with jitter.
+	RetryBackoff func(attempt int) time.Duration
+	// MFASessionDuration is the length of GetSessionToken sessions; zero
+	// means DefaultMFASessionDuration.
+	MFASessionDuration time.Duration
+	// ProcessTimeout bounds a credential_process; zero means
+	// DefaultProcessTimeout.
+	ProcessTimeout time.Duration
+	// Stdin and Stderr are given to credential_process (default os.Stdin,
+	// os.Stderr) so that it can prompt and report on the terminal.
+	Stdin  io.Reader
+	Stderr io.Writer
+	// Debug receives a trace of what happens, without secrets; nil for none.
+	Debug io.Writer
+}
+
+// Credentials are AWS credentials. Printing them with %v shows only the
+// access key id.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time // zero when they do not expire
+}
+
+// String implements fmt.Stringer without revealing secrets.
+func (c Credentials) String() string {
+	return "credentials " + c.AccessKeyID + " (secrets redacted)"
+}
+
+// GoString implements fmt.GoStringer without revealing secrets.
+func (c Credentials) GoString() string { return c.String() }
+
+// Result is what Get returns.
+type Result struct {
+	Credentials
+	ARN       string     // the final identity, when known
+	AccountID string     // its account, when known
+	FromCache bool       // served from the cache, without any AWS call
+	Source    chain.Kind // the kind of the plan's last step
+}
+
+// String implements fmt.Stringer without revealing secrets.
+func (r Result) String() string {
+	return fmt.Sprintf("%s for %s (from cache: %v)", r.Credentials, r.ARN, r.FromCache)
+}
+
+// GoString implements fmt.GoStringer without revealing secrets.
+func (r Result) GoString() string { return r.String() }
+
+// Get returns credentials for plan: from the cache when a valid entry
+// exists (no SDK work at all), otherwise by running the plan's steps, in
+// which case the result is cached when it expires.
+func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
+	if err := validatePlan(plan); err != nil {
+		return nil, err
+	}
+	opts.fill()
+	dbg := newDebug(opts.Debug)
+	key := opts.CacheKey
+	if key == "" {
+		key = PlanKey(plan, opts.Getenv)
+	}
+	if opts.Duration > 0 {
+		key += fmt.Sprintf("|duration=%d", int64(opts.Duration/time.Second))
+	}
+	if opts.Cache != nil && !opts.Refresh {
+		e, err := opts.Cache.Credentials(key)
+		if err == nil {
+			dbg.printf("cache hit for profile %q (%s), expires %s", plan.Profile, e.AccessKeyID, fmtTime(e.Expiration))
+			return &Result{
+				Credentials: Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration},
+				ARN:         e.ARN,
+				AccountID:   e.AccountID,
+				FromCache:   true,
+				Source:      chain.Kind(e.Source),
+			}, nil
+		}
+		dbg.printf("cache: %v", err)
+	}
+
+	r := newRunner(ctx, plan, opts, dbg)
+	c, err := r.run()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Credentials: c.Credentials,
+		ARN:         c.arn,
+		AccountID:   c.account,
+		Source:      c.kind,
+	}
+	if opts.Cache != nil && !c.Expiration.IsZero() {
+		e := &cache.Entry{
+			AccessKeyID:     c.AccessKeyID,
+			SecretAccessKey: c.SecretAccessKey,
+			SessionToken:    c.SessionToken,
+			Expiration:      c.Expiration,
+			ARN:             c.arn,
+			AccountID:       c.account,
+			Source:          string(c.kind),
+		}
+		if err := opts.Cache.PutCredentials(key, e); err != nil {
+			dbg.printf("cache: not saved: %v", err)
+		}
+	}
+	return res, nil
+}
+
+func (o *Options) fill() {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.MFASessionDuration == 0 {
+		o.MFASessionDuration = DefaultMFASessionDuration
+	}
+	if o.ProcessTimeout == 0 {
+		o.ProcessTimeout = DefaultProcessTimeout
+	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Notice == nil {
+		o.Notice = func(string) {}
+	}
+}
+
+// timeout resolves the network timeout: Options, ASSUME_HTTP_TIMEOUT,
+// default.
+func (o *Options) timeout() (time.Duration, error) {
+	if o.Timeout > 0 {
+		return o.Timeout, nil
+	}
+	if s := o.Getenv("ASSUME_HTTP_TIMEOUT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("ASSUME_HTTP_TIMEOUT=%q is not a positive duration such as 2s", s)
+		}
+		return d, nil
+	}
+	return DefaultTimeout, nil
+}
+
+func validatePlan(p *chain.Plan) error {
+	if p == nil || len(p.Steps) == 0 {
+		return errors.New("empty credential plan")
+	}
+	if p.Steps[0].Kind == chain.KindAssumeRole {
+		return fmt.Errorf("credential plan for profile %q starts with an AssumeRole step", p.Profile)
+	}
+	for i, s := range p.Steps[1:] {
+		if s.Kind != chain.KindAssumeRole {
+			return fmt.Errorf("credential plan for profile %q: step %d is %s, only the first step may be a source", p.Profile, i+2, s.Kind)
+		}
+	}
+	return nil
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

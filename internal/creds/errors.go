@@ -1,0 +1,301 @@
+package creds
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Hinter is implemented by errors that come with a suggestion for the user,
+// printed by the CLI as a separate "hint:" line.
+type Hinter interface {
+	Hint() string
+}
+
+// HintOf returns the hint of the first error in err's chain that has one.
+func HintOf(err error) string {
+	for err != nil {
+		if h, ok := err.(Hinter); ok {
+			if s := h.Hint(); s != "" {
+				return s
+			}
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return ""
+		}
+		err = u.Unwrap()
+	}
+	return ""
+}
+
+// at renders " (file:line)" for a value's origin, or "".
+func at(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " (" + where + ")"
+}
+
+// ConfigError reports a value of the plan that cannot be used, e.g. a
+// duration_seconds that is not a number.
+type ConfigError struct {
+	Profile string
+	Key     string // the config key, e.g. "duration_seconds"
+	Where   string // file:line, "" when not from a file
+	Problem string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("profile %q: %s %s%s", e.Profile, e.Key, e.Problem, at(e.Where))
+}
+
+// Hint implements Hinter.
+func (e *ConfigError) Hint() string {
+	if e.Where != "" {
+		return "fix " + e.Key + " at " + e.Where
+	}
+	return ""
+}
+
+// MFARequiredError reports that a step needs an MFA code and there is no
+// terminal to ask for one.
+type MFARequiredError struct {
+	Profile string
+	Serial  string
+}
+
+func (e *MFARequiredError) Error() string {
+	return fmt.Sprintf("profile %q needs an MFA code for %s and there is no terminal to ask for it", e.Profile, e.Serial)
+}
+
+// Hint implements Hinter.
+func (e *MFARequiredError) Hint() string { return "pass the current code with --mfa-token" }
+
+// MFAError reports MFA codes that AWS rejected (or that were malformed).
+type MFAError struct {
+	Profile  string
+	Serial   string
+	Attempts int
+	FromFlag bool // the code came from --mfa-token
+}
+
+func (e *MFAError) Error() string {
+	if e.FromFlag {
+		return fmt.Sprintf("the MFA code given with --mfa-token for %s was rejected (profile %q)", e.Serial, e.Profile)
+	}
+	return fmt.Sprintf("MFA code for %s rejected %d times (profile %q)", e.Serial, e.Attempts, e.Profile)
+}
+
+// Hint implements Hinter.
+func (e *MFAError) Hint() string {
+	return "use a fresh 6-digit code from the device of " + e.Serial + "; a code works once, for about 30 seconds, and the device clock must be right"
+}
+
+// AccessDeniedError reports that AWS refused to let the caller assume a role.
+type AccessDeniedError struct {
+	Profile string // the profile being assumed
+	Role    string
+	Caller  string // the caller's ARN, or a description of its keys
+	Op      string
+}
+
+func (e *AccessDeniedError) Error() string {
+	return fmt.Sprintf("access denied: %s may not assume %s (profile %q)", e.Caller, e.Role, e.Profile)
+}
+
+// Hint implements Hinter.
+func (e *AccessDeniedError) Hint() string {
+	return "the role's trust policy must allow this caller, and the caller's policy must allow sts:" + e.Op + " on the role; check role_arn, external_id and mfa_serial"
+}
+
+// InvalidCredentialsError reports access keys that AWS did not accept
+// (InvalidClientTokenId, SignatureDoesNotMatch).
+type InvalidCredentialsError struct {
+	Profile     string // the profile whose keys were used
+	AccessKeyID string
+	Code        string
+	Where       string // where the keys were read, when from a file
+	ClockSkew   bool   // the signature was rejected as too old or too new
+}
+
+func (e *InvalidCredentialsError) Error() string {
+	if e.ClockSkew {
+		return fmt.Sprintf("AWS rejected the request signed with the keys of profile %q because this computer's clock is wrong", e.Profile)
+	}
+	return fmt.Sprintf("the access keys of profile %q (%s) were rejected by AWS (%s)", e.Profile, e.AccessKeyID, e.Code)
+}
+
+// Hint implements Hinter.
+func (e *InvalidCredentialsError) Hint() string {
+	if e.ClockSkew {
+		return "set the system clock (AWS allows 15 minutes of skew)"
+	}
+	if e.Where != "" {
+		return "check aws_access_key_id, aws_secret_access_key and aws_session_token of " + e.Where + "; the keys may have been deleted or rotated"
+	}
+	return "the keys may have been deleted, rotated, or mistyped"
+}
+
+// ExpiredCredentialsError reports source credentials whose session has
+// expired (ExpiredToken), or an expired web identity token.
+type ExpiredCredentialsError struct {
+	Profile string
+	What    string // e.g. "session credentials", "web identity token"
+	Where   string
+}
+
+func (e *ExpiredCredentialsError) Error() string {
+	return fmt.Sprintf("the %s of profile %q have expired", e.What, e.Profile)
+}
+
+// Hint implements Hinter.
+func (e *ExpiredCredentialsError) Hint() string {
+	if e.Where != "" {
+		return "renew them at " + e.Where + ", or run again with --refresh"
+	}
+	return "renew them, or run again with --refresh"
+}
+
+// ThrottledError reports STS throttling that outlasted every retry.
+type ThrottledError struct {
+	Op       string
+	Endpoint string
+	Attempts int
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("STS throttled %s after %d attempts (%s)", e.Op, e.Attempts, e.Endpoint)
+}
+
+// Hint implements Hinter.
+func (e *ThrottledError) Hint() string {
+	return "too many requests to STS right now; wait a little and try again"
+}
+
+// NetworkError reports an endpoint that could not be reached, or did not
+// answer in time.
+type NetworkError struct {
+	Service  string // "STS", "the container credentials endpoint", ...
+	Endpoint string
+	Timeout  time.Duration // non-zero when the operation timed out
+	Reason   string        // e.g. "connection refused"
+	Err      error
+}
+
+func (e *NetworkError) Error() string {
+	if e.Timeout > 0 {
+		return fmt.Sprintf("no answer from %s at %s within %s", e.Service, e.Endpoint, e.Timeout)
+	}
+	return fmt.Sprintf("cannot reach %s at %s: %s", e.Service, e.Endpoint, e.Reason)
+}
+
+// Unwrap returns the transport error.
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Hint implements Hinter.
+func (e *NetworkError) Hint() string {
+	return "check the network, HTTPS_PROXY/NO_PROXY and AWS_ENDPOINT_URL(_STS); ASSUME_HTTP_TIMEOUT changes the timeout"
+}
+
+// APIError is any other error answer from an AWS API.
+type APIError struct {
+	Op       string
+	Profile  string
+	Code     string
+	Message  string // the service's message, one line
+	Status   int
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("%s for profile %q failed: %s", e.Op, e.Profile, e.Code)
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+// Hint implements Hinter.
+func (e *APIError) Hint() string {
+	if e.Status >= 500 {
+		return "AWS had an internal error; try again later"
+	}
+	if e.Code == "ValidationError" && strings.Contains(e.Message, "DurationSeconds") {
+		return "ask for a shorter session with --duration or duration_seconds"
+	}
+	return ""
+}
+
+// ProcessError reports a credential_process that failed or printed
+// something unusable. It never includes the process's output.
+type ProcessError struct {
+	Profile  string
+	Where    string
+	ExitCode int           // -1 when it did not exit normally
+	Timeout  time.Duration // non-zero when it was killed for taking too long
+	Problem  string        // what was wrong with its output, or why it did not start
+}
+
+func (e *ProcessError) Error() string {
+	switch {
+	case e.Timeout > 0:
+		return fmt.Sprintf("credential_process of profile %q did not finish within %s", e.Profile, e.Timeout)
+	case e.Problem != "":
+		return fmt.Sprintf("credential_process of profile %q: %s", e.Profile, e.Problem)
+	default:
+		return fmt.Sprintf("credential_process of profile %q exited with status %d (its error output is shown above)", e.Profile, e.ExitCode)
+	}
+}
+
+// Hint implements Hinter.
+func (e *ProcessError) Hint() string {
+	if e.Where != "" {
+		return "run the command of " + e.Where + " by hand to see what it prints"
+	}
+	return "run the command by hand to see what it prints"
+}
+
+// SourceError reports a credential source that yielded no credentials:
+// missing environment variables, no instance metadata, an unreadable web
+// identity token file.
+type SourceError struct {
+	Profile string
+	Source  string // e.g. "credential_source Environment"
+	Where   string
+	Problem string
+	Err     error
+}
+
+func (e *SourceError) Error() string {
+	return fmt.Sprintf("profile %q: %s: %s", e.Profile, e.Source, e.Problem)
+}
+
+// Unwrap returns the underlying error.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Hint implements Hinter.
+func (e *SourceError) Hint() string {
+	if e.Where != "" {
+		return "the source is configured at " + e.Where
+	}
+	return ""
+}
+
+// NotSupportedError reports a step kind this build cannot run yet.
+type NotSupportedError struct {
+	Profile string
+	What    string
+}
+
+func (e *NotSupportedError) Error() string {
+	return fmt.Sprintf("profile %q uses %s, which is not supported yet", e.Profile, e.What)
+}
+
+// Hint implements Hinter.
+func (e *NotSupportedError) Hint() string {
+	return "IAM Identity Center support arrives with the SSO issue; until then use a profile with keys or a role"
+}

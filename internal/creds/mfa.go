@@ -1,0 +1,172 @@
+package creds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
+)
+
+// maxMFAAttempts is how many codes the user may type before giving up.
+const maxMFAAttempts = 3
+
+// withMFA runs send with an MFA code, asking again (up to maxMFAAttempts in
+// all) when AWS rejects the code. A code from --mfa-token is tried once.
+// Errors other than a rejected code are returned as send returned them.
+func (r *runner) withMFA(profile, serial string, send func(code string) error) error {
+	for attempt := 1; ; attempt++ {
+		code, fromFlag, err := r.mfaCode(profile, serial, attempt)
+		if err != nil {
+			return err
+		}
+		if isMFACode(code) {
+			err = send(code)
+			if err == nil || !isMFARejection(err) {
+				return err
+			}
+			r.dbg.printf("MFA code for %s rejected (attempt %d)", serial, attempt)
+		} else {
+			r.dbg.printf("MFA code for %s is not 6 digits (attempt %d)", serial, attempt)
+		}
+		if fromFlag || attempt >= maxMFAAttempts {
+			return &MFAError{Profile: profile, Serial: serial, Attempts: attempt, FromFlag: fromFlag}
+		}
+	}
+}
+
+func (r *runner) mfaCode(profile, serial string, attempt int) (code string, fromFlag bool, err error) {
+	if attempt == 1 && r.opts.MFAToken != "" {
+		code = strings.TrimSpace(r.opts.MFAToken)
+		r.dbg.secret(code)
+		return code, true, nil
+	}
+	if r.opts.Prompt == nil {
+		return "", false, &MFARequiredError{Profile: profile, Serial: serial}
+	}
+	code, err = r.opts.Prompt(r.ctx, serial, attempt)
+	if err != nil {
+		return "", false, fmt.Errorf("reading the MFA code for %s: %w", serial, err)
+	}
+	code = strings.TrimSpace(code)
+	r.dbg.secret(code)
+	return code, false, nil
+}
+
+func isMFACode(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isMFARejection recognises AWS refusing an MFA code (AccessDenied,
+// "MultiFactorAuthentication failed with invalid MFA one time pass code").
+func isMFARejection(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+		return false
+	}
+	m := strings.ToLower(ae.ErrorMessage())
+	return strings.Contains(m, "multifactorauthentication") || strings.Contains(m, "mfa")
+}
+
+// mfaSession returns GetSessionToken credentials of the IAM user keys base,
+// authenticated with the MFA device of st: from the cache (per access key id
+// and device) unless refreshing or force, else by asking for a code.
+func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred, fromCache bool, err error) {
+	serial := st.MFASerial.Text
+	mk := func(c Credentials) *cred {
+		return &cred{
+			Credentials: c,
+			arn:         base.arn,
+			account:     base.account,
+			kind:        chain.KindStatic,
+			profile:     base.profile,
+			role:        no, // AWS counts these as the IAM user's credentials
+			mfaSession:  true,
+			idKeys:      &base.Credentials,
+		}
+	}
+	if r.opts.Cache != nil && !r.opts.Refresh && !force {
+		e, err := r.opts.Cache.MFASession(base.AccessKeyID, serial)
+		if err == nil {
+			r.dbg.printf("cached MFA session for %s (%s), expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
+			r.dbg.secret(e.SecretAccessKey, e.SessionToken)
+			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
+		}
+		r.dbg.printf("MFA session cache: %v", err)
+	}
+	if err := r.ensureSDK(); err != nil {
+		return nil, false, err
+	}
+	d := r.opts.MFASessionDuration
+	if d < 15*time.Minute || d > 36*time.Hour {
+		return nil, false, fmt.Errorf("MFA session duration %s is out of range: 15m to 36h", fmtDur(d))
+	}
+	var out *sts.GetSessionTokenOutput
+	var rec *callRecord
+	err = r.withMFA(st.Profile, serial, func(code string) error {
+		rec = &callRecord{}
+		ctx, cancel := context.WithTimeout(r.ctx, r.sdk.timeout)
+		defer cancel()
+		var err error
+		out, err = r.stsClient(&base.Credentials, rec).GetSessionToken(ctx, &sts.GetSessionTokenInput{
+			DurationSeconds: aws.Int32(int32(d / time.Second)),
+			SerialNumber:    aws.String(serial),
+			TokenCode:       aws.String(code),
+		})
+		return err
+	})
+	if err != nil {
+		if rec == nil || isOurs(err) {
+			return nil, false, err
+		}
+		return nil, false, r.classify(err, rec, base.errContext("GetSessionToken", st.Profile), r.ctx)
+	}
+	if out.Credentials == nil {
+		return nil, false, fmt.Errorf("GetSessionToken for profile %q: STS returned no credentials", st.Profile)
+	}
+	c := fromSTS(out.Credentials)
+	r.dbg.secret(c.SecretAccessKey, c.SessionToken)
+	r.dbg.printf("GetSessionToken with MFA %s via %s -> %s, expires %s", serial, rec.endpoint, c.AccessKeyID, fmtTime(c.Expiration))
+	if r.opts.Cache != nil {
+		e := &cache.Entry{
+			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+			Expiration: c.Expiration, ARN: base.arn, AccountID: base.account, Source: "mfa_session",
+		}
+		if err := r.opts.Cache.PutMFASession(base.AccessKeyID, serial, e); err != nil {
+			r.dbg.printf("cache: MFA session not saved: %v", err)
+		}
+	}
+	return mk(c), false, nil
+}
+
+// isOurs reports errors this package made (already classified).
+func isOurs(err error) bool {
+	var m *MFAError
+	var q *MFARequiredError
+	return errors.As(err, &m) || errors.As(err, &q)
+}
+
+func fromSTS(c *types.Credentials) Credentials {
+	return Credentials{
+		AccessKeyID:     aws.ToString(c.AccessKeyId),
+		SecretAccessKey: aws.ToString(c.SecretAccessKey),
+		SessionToken:    aws.ToString(c.SessionToken),
+		Expiration:      aws.ToTime(c.Expiration),
+	}
+}

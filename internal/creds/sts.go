@@ -1,0 +1,319 @@
+package creds
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/assume-cli/assume/internal/chain"
+)
+
+// configLoads counts SDK configs built, so tests can prove that a cache hit
+// builds none.
+var configLoads atomic.Int64
+
+// sdk is the lazily built SDK configuration of one run.
+type sdk struct {
+	cfg         aws.Config
+	timeout     time.Duration
+	maxAttempts int
+}
+
+// noCredentials is the config-wide provider: every call sets its own
+// credentials, so reaching this is a bug, never a silent fallback to the
+// SDK's default chain.
+type noCredentials struct{}
+
+func (noCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, errors.New("no credentials were given for this call")
+}
+
+// loadSDK builds the aws.Config from the SDK's own environment parser
+// (config.NewEnvConfig): AWS_ENDPOINT_URL(_STS) and
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS,
+// AWS_RETRY_MODE, AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT,
+// AWS_SDK_UA_APP_ID; proxies come from the HTTP transport. No shared config
+// or credentials file is read: the plan already holds what they say.
+//
+// config.LoadDefaultConfig cannot be used for this: with the shared files
+// set to none it still fails ("failed to get shared config profile") as soon
+// as AWS_PROFILE is set, which is the normal state of a shell using assume.
+func loadSDK(ctx context.Context, o *Options) (*sdk, error) {
+	timeout, err := o.timeout()
+	if err != nil {
+		return nil, err
+	}
+	configLoads.Add(1)
+	env, err := config.NewEnvConfig()
+	if err != nil {
+		return nil, fmt.Errorf("reading the AWS environment variables: %w", err)
+	}
+	var hc HTTPClient = o.HTTPClient
+	if hc == nil {
+		bc := awshttp.NewBuildableClient().
+			WithTimeout(timeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = timeout })
+		if env.CustomCABundle != "" {
+			pool, err := loadCABundle(env.CustomCABundle)
+			if err != nil {
+				return nil, err
+			}
+			bc = bc.WithTransportOptions(func(tr *http.Transport) {
+				if tr.TLSClientConfig == nil {
+					tr.TLSClientConfig = &tls.Config{}
+				}
+				tr.TLSClientConfig.RootCAs = pool
+			})
+		}
+		hc = bc
+	}
+	cfg := aws.Config{
+		Region:           o.Region,
+		Credentials:      noCredentials{},
+		HTTPClient:       hc,
+		ConfigSources:    []any{env},
+		AppID:            nonEmpty(env.AppID, "assume"),
+		RetryMaxAttempts: env.RetryMaxAttempts,
+		RetryMode:        env.RetryMode,
+	}
+	if env.BaseEndpoint != "" && (env.IgnoreConfiguredEndpoints == nil || !*env.IgnoreConfiguredEndpoints) {
+		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
+	}
+	if cfg.RetryMaxAttempts == 0 { // AWS_MAX_ATTEMPTS unset
+		cfg.RetryMaxAttempts = DefaultMaxAttempts
+	}
+	if backoff := o.RetryBackoff; backoff != nil && cfg.RetryMode != aws.RetryModeAdaptive {
+		cfg.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(so *retry.StandardOptions) {
+				so.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
+					return backoff(attempt), nil
+				})
+			})
+		}
+	}
+	return &sdk{cfg: cfg, timeout: timeout, maxAttempts: cfg.RetryMaxAttempts}, nil
+}
+
+// loadCABundle reads AWS_CA_BUNDLE. Like the SDK, the bundle replaces the
+// system roots.
+func loadCABundle(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading AWS_CA_BUNDLE: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("AWS_CA_BUNDLE %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// callRecord notes, per attempt, where a call went and how it failed, so a
+// final error can name the endpoint and the last AWS error code even when
+// the SDK reports only a timeout.
+type callRecord struct {
+	attempts   int
+	endpoint   string
+	lastCode   string
+	lastStatus int
+}
+
+func (rec *callRecord) middleware(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("assumeCallRecord",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			rec.attempts++
+			if req, ok := in.Request.(*smithyhttp.Request); ok && req.URL != nil {
+				rec.endpoint = (&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path}).String()
+			}
+			out, md, err := next.HandleFinalize(ctx, in)
+			rec.lastCode, rec.lastStatus = "", 0
+			var ae smithy.APIError
+			if errors.As(err, &ae) {
+				rec.lastCode = ae.ErrorCode()
+			}
+			var re *awshttp.ResponseError
+			if errors.As(err, &re) {
+				rec.lastStatus = re.HTTPStatusCode()
+			}
+			return out, md, err
+		}), middleware.After)
+}
+
+// stsClient returns an STS client signing with c (anonymous when nil).
+func (r *runner) stsClient(c *Credentials, rec *callRecord) *sts.Client {
+	return sts.NewFromConfig(r.sdk.cfg, func(o *sts.Options) {
+		if c == nil {
+			o.Credentials = aws.AnonymousCredentials{}
+		} else {
+			o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+		}
+		if r.opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(r.opts.Endpoint)
+		}
+		o.APIOptions = append(o.APIOptions, rec.middleware)
+	})
+}
+
+// errContext says who was calling what, for turning SDK errors into ours.
+type errContext struct {
+	op            string
+	profile       string // the profile of the step being run
+	callerProfile string // the profile whose credentials signed the call
+	callerKeyID   string
+	caller        string // the caller's ARN, or a description of its keys
+	callerWhere   string // where the caller's keys came from (file:line)
+	role          string
+	expiredWhat   string // what ExpiredToken refers to
+}
+
+// classify turns an SDK error into one of ours.
+func (r *runner) classify(err error, rec *callRecord, ec errContext, parent context.Context) error {
+	if err == nil {
+		return nil
+	}
+	if perr := parent.Err(); perr != nil {
+		return fmt.Errorf("%s for profile %q: %w", ec.op, ec.profile, perr)
+	}
+	endpoint := rec.endpoint
+	if endpoint == "" {
+		endpoint = "STS in " + r.sdk.cfg.Region
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return classifyAPI(ae, err, rec, ec, endpoint)
+	}
+	if isTimeout(err) {
+		if _, ok := retry.DefaultThrottleErrorCodes[rec.lastCode]; ok {
+			return &ThrottledError{Op: ec.op, Endpoint: endpoint, Attempts: rec.attempts}
+		}
+		if rec.lastCode != "" || rec.lastStatus >= 500 {
+			return &APIError{Op: ec.op, Profile: ec.profile, Code: nonEmpty(rec.lastCode, "error"), Status: rec.lastStatus,
+				Message: "still failing when the time ran out", Attempts: rec.attempts}
+		}
+		return &NetworkError{Service: "STS", Endpoint: endpoint, Timeout: r.sdk.timeout, Err: err}
+	}
+	var ue *url.Error
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &ue) || errors.As(err, &se) {
+		return &NetworkError{Service: "STS", Endpoint: endpoint, Reason: netReason(err), Err: err}
+	}
+	return fmt.Errorf("%s for profile %q: %w", ec.op, ec.profile, err)
+}
+
+func classifyAPI(ae smithy.APIError, err error, rec *callRecord, ec errContext, endpoint string) error {
+	code, msg := ae.ErrorCode(), oneLine(ae.ErrorMessage())
+	status := 0
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	switch {
+	case code == "AccessDenied" && ec.role != "":
+		return &AccessDeniedError{Profile: ec.profile, Role: ec.role, Caller: ec.caller, Op: ec.op}
+	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException" || code == "IncompleteSignature":
+		return &InvalidCredentialsError{
+			Profile:     ec.callerProfile,
+			AccessKeyID: ec.callerKeyID,
+			Code:        code,
+			Where:       ec.callerWhere,
+			ClockSkew:   strings.Contains(msg, "Signature expired") || strings.Contains(msg, "Signature not yet current"),
+		}
+	case code == "ExpiredToken" || code == "ExpiredTokenException":
+		what := ec.expiredWhat
+		if what == "" {
+			what = "session credentials"
+		}
+		return &ExpiredCredentialsError{Profile: ec.callerProfile, What: what, Where: ec.callerWhere}
+	}
+	if _, ok := retry.DefaultThrottleErrorCodes[code]; ok {
+		return &ThrottledError{Op: ec.op, Endpoint: endpoint, Attempts: rec.attempts}
+	}
+	return &APIError{Op: ec.op, Profile: ec.profile, Code: code, Message: msg, Status: status, Attempts: rec.attempts}
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
+}
+
+// netReason extracts a short transport reason such as "connection refused".
+func netReason(err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "cannot resolve " + dnsErr.Name
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// oneLine flattens and bounds a service message.
+func oneLine(s string) string {
+	s = strings.TrimRight(strings.Join(strings.Fields(s), " "), ".")
+	if len(s) > 300 {
+		s = strings.ToValidUTF8(s[:300], "") + "…"
+	}
+	return s
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// callerIdentity runs sts:GetCallerIdentity with c.
+func (r *runner) callerIdentity(c *Credentials, ec errContext) (arn, account, userID string, err error) {
+	if err := r.ensureSDK(); err != nil {
+		return "", "", "", err
+	}
+	ec.op = "GetCallerIdentity"
+	rec := &callRecord{}
+	ctx, cancel := context.WithTimeout(r.ctx, r.sdk.timeout)
+	defer cancel()
+	out, err := r.stsClient(c, rec).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", "", "", r.classify(err, rec, ec, r.ctx)
+	}
+	r.dbg.printf("GetCallerIdentity via %s: %s (%d attempt(s))", rec.endpoint, aws.ToString(out.Arn), rec.attempts)
+	return aws.ToString(out.Arn), aws.ToString(out.Account), aws.ToString(out.UserId), nil
+}
+
+// CallerIdentity asks STS who the credentials c belong to (like `aws sts
+// get-caller-identity`), with the same endpoint, timeout and retry rules as
+// Get.
+func CallerIdentity(ctx context.Context, c Credentials, opts Options) (arn, account, userID string, err error) {
+	opts.fill()
+	r := newRunner(ctx, &chain.Plan{}, opts, newDebug(opts.Debug))
+	r.dbg.secret(c.SecretAccessKey, c.SessionToken)
+	return r.callerIdentity(&c, errContext{profile: "", callerProfile: "", callerKeyID: c.AccessKeyID, caller: c.AccessKeyID})
+}

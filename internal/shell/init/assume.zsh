@@ -1,0 +1,35 @@
+# assume: shell integration for zsh.
+# Load it from ~/.zshrc with:    eval "$(assume init zsh)"
+#
+# It defines a function `assume` that runs the real binary with stdin, stdout
+# and stderr untouched (prompts, pickers, pipes and `--exec` work as without
+# it) and gives the binary a private channel, fd 3, for the shell code it wants
+# run in this shell. The code is applied only when the binary exits 0; the
+# function always returns the binary's exit status.
+
+# An alias named assume (another tool's, say) would shadow the function.
+unalias assume 2>/dev/null || true
+
+function assume {
+  # Default zsh options for this function only; LOCAL_TRAPS (part of
+  # `emulate -L`) also puts the caller's INT trap back on return.
+  emulate -L zsh
+  local __assume_code='' __assume_rc=1
+  # In the command substitution, fd 3 becomes its pipe (the channel) and fd 1
+  # goes back to the caller's stdout, saved on fd 4 by the group around it.
+  {
+    __assume_code="$(ASSUME_SHELL=zsh ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ "$@" 3>&1 1>&4 4>&-)" \
+      && __assume_rc=0 || __assume_rc=$?
+  } 4>&1
+  if (( __assume_rc != 0 )) || [[ -z $__assume_code ]]; then
+    return $__assume_rc
+  fi
+  # Ctrl-C must not leave the environment half changed.
+  trap '' INT
+  eval "$__assume_code"
+  return $__assume_rc
+}
+
+# Hook point: `assume init zsh --auto-refresh` (not implemented yet) adds a
+# precmd hook here that refreshes credentials before they expire.
+@ASSUME_HOOKS@

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# make bench: whole-process wall time and peak RSS of assume, side by side with
+# a Go hello-world and the AWS CLI v2 (`aws configure export-credentials`) on the
+# same configs, against awsemu on loopback. Writes docs/benchmarks.md.
+#   RUNS=30 make bench     # more runs
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/bin
+runs=${RUNS:-30}
+out=${BENCH_OUT:-$root/docs/benchmarks.md}
+
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || { echo "bench: install ${need[*]} first" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+tmp=$(mktemp -d)
+emu_pid=
+cleanup() { [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+# A Go hello-world: the floor for any Go CLI.
+mkdir -p "$tmp/hello"
+printf 'package main\n\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n' >"$tmp/hello/main.go"
+(cd "$tmp/hello" && printf 'module hello\n\ngo 1.21\n' >go.mod && go build -trimpath -ldflags '-s -w' -o "$tmp/hello-world" .)
+
+# The emulator and its world: user base, roles dev and acct-5000.
+cat >"$tmp/world.json" <<'WORLD'
+{"accounts":[{"id":"111111111111"},{"id":"222222222222"}],
+ "users":[{"account":"111111111111","name":"base","access_keys":[{"id":"AKIABENCHBASE0000001","secret":"bench-secret"}]}],
+ "roles":[{"account":"222222222222","name":"dev","trust":{"principals":["arn:aws:iam::111111111111:user/base"]}},
+          {"account":"222222222222","name":"acct-5000","trust":{"principals":["arn:aws:iam::111111111111:user/base"]}}]}
+WORLD
+"$bin/awsemu" --listen 127.0.0.1:0 --world "$tmp/world.json" >"$tmp/emu.out" 2>"$tmp/emu.err" &
+emu_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/emu.out" ] && break; sleep 0.05; done
+url=$(head -n1 "$tmp/emu.out")
+
+data=$tmp/awsdata
+mkdir -p "$data/sts/2011-06-15"
+printf '{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":"%s","properties":{},"headers":{}},"type":"endpoint"}]}\n' "$url" >"$data/sts/2011-06-15/endpoint-rule-set-1.json"
+
+# Configs: "small" (base + dev) and "10k" (the same plus 10,000 role profiles).
+for cfg in small 10k; do
+	h=$tmp/home-$cfg
+	mkdir -p "$h/.aws"
+	printf '[base]\naws_access_key_id = AKIABENCHBASE0000001\naws_secret_access_key = bench-secret\n' >"$h/.aws/credentials"
+	printf '[profile base]\nregion = us-east-1\n\n[profile dev]\nrole_arn = arn:aws:iam::222222222222:role/dev\nsource_profile = base\n' >"$h/.aws/config"
+done
+awk 'BEGIN { for (i = 0; i < 10000; i++) printf "\n[profile acct-%d-role]\nrole_arn = arn:aws:iam::222222222222:role/acct-%d\nsource_profile = base\nregion = eu-west-1\n", i, i }' >>"$tmp/home-10k/.aws/config"
+
+awscli=
+if [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; then awscli=/usr/bin/aws; fi
+
+envfor() { # the environment of one config
+	echo "env -i HOME=$tmp/home-$1 PATH=$bin:/usr/bin:/bin AWS_ENDPOINT_URL_STS=$url AWS_DATA_PATH=$data XDG_CACHE_HOME=$tmp/cache-$1 XDG_CONFIG_HOME=$tmp/xdg-$1"
+}
+S=$(envfor small)
+K=$(envfor 10k)
+
+# Warm the caches (ours and the AWS CLI's own ~/.aws/cli/cache).
+$S "$bin/assume" dev --print sh >/dev/null
+$K "$bin/assume" acct-5000-role --print sh >/dev/null
+if [ -n "$awscli" ]; then
+	$S "$awscli" configure export-credentials --profile dev >/dev/null
+	$K "$awscli" configure export-credentials --profile acct-5000-role >/dev/null
+fi
+
+cases=()   # "name|command"
+cases+=("Go hello-world|$tmp/hello-world")
+cases+=("assume --version|$bin/assume --version")
+cases+=("assume dev, cached (small)|$S $bin/assume dev --print sh")
+cases+=("assume credential-process --profile dev, cached (small)|$S $bin/assume credential-process --profile dev")
+cases+=("assume acct-5000-role, cached (10k)|$K $bin/assume acct-5000-role --print sh")
+cases+=("assume credential-process --profile acct-5000-role, cached (10k)|$K $bin/assume credential-process --profile acct-5000-role")
+cases+=("assume dev --refresh, uncached: one AssumeRole (small)|$S $bin/assume dev --refresh --print sh")
+if [ -n "$awscli" ]; then
+	cases+=("aws configure export-credentials --profile dev, cached (small)|$S $awscli configure export-credentials --profile dev")
+	cases+=("aws configure export-credentials --profile acct-5000-role, cached (10k)|$K $awscli configure export-credentials --profile acct-5000-role")
+fi
+
+args=()
+for c in "${cases[@]}"; do args+=(-n "${c%%|*}" "${c#*|}"); done
+hyperfine -N --style none -w 3 -r "$runs" --export-json "$tmp/h.json" "${args[@]}" >/dev/null 2>"$tmp/hyperfine.err" || { cat "$tmp/hyperfine.err" >&2; exit 1; }
+
+# Peak RSS: the largest of 5 runs under GNU time.
+: >"$tmp/rss.tsv"
+for c in "${cases[@]}"; do
+	max=0
+	for _ in 1 2 3 4 5; do
+		/usr/bin/time -f '%M' -o "$tmp/t" ${c#*|} >/dev/null 2>&1 || true
+		kb=$(tail -n1 "$tmp/t")
+		[ "$kb" -gt "$max" ] && max=$kb
+	done
+	printf '%s\t%s\n' "${c%%|*}" "$max" >>"$tmp/rss.tsv"
+done
+
+emu_ms=$(cd "$root" && go test -run '^$' -bench 'BenchmarkAssumeRole$' -benchtime 2000x ./internal/awsemu/ 2>/dev/null | awk '/^BenchmarkAssumeRole/ { printf "%.3f", $3 / 1e6 }')
+
+python3 - "$tmp/h.json" "$tmp/rss.tsv" "$out" "$runs" "${emu_ms:-?}" "$(uname -srm)" "$(nproc)" "$($bin/assume --version)" "${awscli:+$($awscli --version 2>&1 | cut -d' ' -f1)}" <<'PY'
+import json, sys, statistics, datetime
+hj, rss, out, runs, emu, uname, cores, ver, cli = sys.argv[1:10]
+res = json.load(open(hj))["results"]
+rssm = dict(l.rstrip("\n").split("\t") for l in open(rss))
+rows = []
+for r in res:
+    t = sorted(r["times"])
+    rows.append((r["command"], statistics.median(t) * 1000, t[len(t)//10] * 1000, t[(len(t)*9)//10] * 1000, int(rssm.get(r["command"], "0")) / 1024))
+with open(out, "w") as f:
+    f.write("# Benchmarks\n\n")
+    f.write("Whole-process wall time from start to exit (hyperfine, no shell, 3 warm-ups, %s runs) and peak RSS\n" % runs)
+    f.write("(largest of 5 runs under GNU time), all in one run on one machine, side by side.\n\n")
+    f.write("Reproduce: `make bench` (or `RUNS=100 make bench`). It builds `bin/`, starts `awsemu` on loopback,\n")
+    f.write("writes the configs below into throwaway HOMEs and rewrites this file.\n\n")
+    f.write("- machine: %s, %s cores; %s; AWS CLI: %s; date: %s\n" % (uname, cores, ver, cli or "not installed", datetime.date.today()))
+    f.write("- config \"small\": IAM user `base` (keys in `~/.aws/credentials`) and `dev` (`role_arn` + `source_profile = base`);\n")
+    f.write("  \"10k\": the same plus 10,000 `[profile acct-N-role]` sections (1.2 MB).\n")
+    f.write("- \"cached\": our encrypted cache (assume) / `~/.aws/cli/cache` (AWS CLI) holds the role's credentials.\n")
+    f.write("- the emulator's own time per AssumeRole (in-process, `BenchmarkAssumeRole`): %s ms\n\n" % emu)
+    f.write("| case | median | p10 | p90 | peak RSS |\n|---|---|---|---|---|\n")
+    for name, med, p10, p90, mb in rows:
+        f.write("| %s | %.2f ms | %.2f ms | %.2f ms | %.1f MiB |\n" % (name, med, p10, p90, mb))
+print(open(out).read())
+PY

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing (Debian 12). Idempotent and
+# quiet when everything is there already.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+# The AWS CLI v2 from Debian lives at /usr/bin/aws; an `aws` earlier on PATH
+# may be v1 (pyenv), which is not what the interop tests mean.
+{ [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; } || need+=(awscli)
+have zsh  || need+=(zsh)
+have fish || need+=(fish)
+have dash || need+=(dash)
+have tmux || need+=(tmux)
+have hyperfine || need+=(hyperfine)
+# botocore (any python3 on PATH, or Debian's) for the emulator's wire-fidelity tests.
+python3 -c 'import botocore' 2>/dev/null || /usr/bin/python3 -c 'import botocore' 2>/dev/null || need+=(python3-boto3)
+
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-test-deps: missing ${need[*]}; install them (tests that need them skip)" >&2
+	exit 0
+fi
+echo "install-test-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
