@@ -553,3 +553,27 @@ func TestThrottling(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkGetCacheHit is the whole hot path as the CLI pays it: derive the
+// plan key, open the file store (key file not yet read), read and decrypt
+// one entry. No SDK work.
+func BenchmarkGetCacheHit(b *testing.B) {
+	f := newFakeSTS(b)
+	dir, keyFile := filepath.Join(b.TempDir(), "cache"), filepath.Join(b.TempDir(), "cache.key")
+	o := testOpts(f, nil)
+	o.Cache = cache.New(vault.NewFileStore(dir, vault.NewFileKey(keyFile)))
+	r := roleStep("dev", "arn:aws:iam::1:role/Dev")
+	r.RoleSessionName = val("me")
+	p := plan("dev", staticStep("base"), r)
+	if _, err := Get(context.Background(), p, o); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		o.Cache = cache.New(vault.NewFileStore(dir, vault.NewFileKey(keyFile)))
+		res, err := Get(context.Background(), p, o)
+		if err != nil || !res.FromCache {
+			b.Fatal(res, err)
+		}
+	}
+}

@@ -41,7 +41,7 @@ type stsCall struct {
 // secrets containing secretMarker/tokenMarker, and remember whose they are
 // so GetCallerIdentity can answer.
 type fakeSTS struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu     sync.Mutex
@@ -53,7 +53,7 @@ type fakeSTS struct {
 	hook func(c stsCall, nth int) (status int, body string)
 }
 
-func newFakeSTS(t *testing.T) *fakeSTS {
+func newFakeSTS(t testing.TB) *fakeSTS {
 	f := &fakeSTS{t: t, owners: map[string]string{
 		baseKeyID: "arn:aws:iam::123456789012:user/alice",
 	}}

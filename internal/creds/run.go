@@ -307,9 +307,7 @@ func (r *runner) assumeRole(st *chain.Step, caller *cred, final, withMFA bool) (
 		out, rec, err = attempt(dur)
 	}
 	if err != nil {
-		var mfaErr *MFAError
-		var reqErr *MFARequiredError
-		if errors.As(err, &mfaErr) || errors.As(err, &reqErr) || rec == nil {
+		if rec == nil || isOurs(err) {
 			return nil, err
 		}
 		return nil, r.classify(err, rec, ec, r.ctx)

@@ -33,9 +33,8 @@ var configLoads atomic.Int64
 
 // sdk is the lazily built SDK configuration of one run.
 type sdk struct {
-	cfg         aws.Config
-	timeout     time.Duration
-	maxAttempts int
+	cfg     aws.Config
+	timeout time.Duration
 }
 
 // noCredentials is the config-wide provider: every call sets its own
@@ -110,7 +109,7 @@ func loadSDK(ctx context.Context, o *Options) (*sdk, error) {
 			})
 		}
 	}
-	return &sdk{cfg: cfg, timeout: timeout, maxAttempts: cfg.RetryMaxAttempts}, nil
+	return &sdk{cfg: cfg, timeout: timeout}, nil
 }
 
 // loadCABundle reads AWS_CA_BUNDLE. Like the SDK, the bundle replaces the

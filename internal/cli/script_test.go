@@ -1,0 +1,230 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/assume-cli/assume/internal/awsemu"
+	"github.com/assume-cli/assume/internal/backend"
+	"github.com/assume-cli/assume/internal/cli"
+	"github.com/assume-cli/assume/internal/term"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"assume":     func() { os.Exit(cli.Main(os.Args[1:], term.System())) },
+		"assume-aws": func() { os.Exit(backend.Main(os.Args[1:], term.System())) },
+		"awsemu": func() {
+			os.Exit(awsemu.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
+	})
+}
+
+// TestScript runs the end-to-end scripts in testdata/script: the real
+// binaries, real shells, the AWS CLI v2 where installed, against awsemu.
+func TestScript(t *testing.T) {
+	world, err := filepath.Abs("testdata/world.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("TZ", "UTC")
+			env.Setenv("ASSUME_HTTP_TIMEOUT", "5s")
+			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			env.Setenv("WORLD", world)
+			env.Setenv("AWS_CLI_V2", awsCLIv2())
+			env.Values[emuKey{}] = &emuState{}
+			return os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emu":      cmdEmu,
+			"emucount": cmdEmuCount,
+			"emufault": cmdEmuFault,
+			"totp":     cmdTOTP,
+			"jwt":      cmdJWT,
+			"secrets":  cmdSecrets,
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "awscli":
+				return awsCLIv2() != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	})
+}
+
+// awsCLIv2 is the path of the AWS CLI v2 (Debian's /usr/bin/aws), or "".
+func awsCLIv2() string {
+	const p = "/usr/bin/aws"
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+type emuKey struct{}
+
+type emuState struct {
+	srv *awsemu.Server
+	url string
+}
+
+func emuOf(ts *testscript.TestScript) *emuState {
+	st := ts.Value(emuKey{}).(*emuState)
+	if st.srv == nil {
+		ts.Fatalf("start the emulator first: emu start")
+	}
+	return st
+}
+
+// emu start [world.json]: serve awsemu on loopback for this script and point
+// assume (AWS_ENDPOINT_URL_STS) and the AWS CLI 2.9 (AWS_DATA_PATH endpoint
+// rules) at it. $EMU is its URL.
+func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || args[0] != "start" || len(args) > 2 {
+		ts.Fatalf("usage: emu start [world.json]")
+	}
+	path := ts.Getenv("WORLD")
+	if len(args) == 2 {
+		path = ts.MkAbs(args[1])
+	}
+	w, err := awsemu.LoadWorld(path)
+	ts.Check(err)
+	srv, err := awsemu.New(w, awsemu.Options{})
+	ts.Check(err)
+	hs := httptest.NewServer(srv.Handler())
+	ts.Defer(hs.Close)
+	st := ts.Value(emuKey{}).(*emuState)
+	st.srv, st.url = srv, hs.URL
+
+	data := ts.MkAbs(".awsdata")
+	rule := fmt.Sprintf(`{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":%q,"properties":{},"headers":{}},"type":"endpoint"}]}`, hs.URL)
+	for _, svc := range []string{"sts/2011-06-15", "sso/2019-06-10", "sso-oidc/2019-06-10"} {
+		dir := filepath.Join(data, svc)
+		ts.Check(os.MkdirAll(dir, 0o755))
+		ts.Check(os.WriteFile(filepath.Join(dir, "endpoint-rule-set-1.json"), []byte(rule), 0o644))
+	}
+	ts.Setenv("EMU", hs.URL)
+	ts.Setenv("AWS_ENDPOINT_URL_STS", hs.URL)
+	ts.Setenv("AWS_DATA_PATH", data)
+}
+
+// emucount ACTION N: the emulator served exactly N calls of ACTION.
+func cmdEmuCount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: emucount ACTION N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	got := emuOf(ts).srv.Counters().Calls(args[0])
+	if (got == want) == neg {
+		ts.Fatalf("%s calls: got %d, want %s%d", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// emufault KIND [ACTION] [COUNT]: inject a fault (throttle, internal,
+// unavailable); emufault clear removes all.
+func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: emufault KIND [ACTION] [COUNT] | emufault clear")
+	}
+	srv := emuOf(ts).srv
+	if args[0] == "clear" {
+		ts.Check(srv.SetFaults())
+		return
+	}
+	f := awsemu.Fault{Kind: awsemu.FaultKind(args[0])}
+	if len(args) > 1 {
+		f.Action = args[1]
+	}
+	if len(args) > 2 {
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		f.Count = n
+	}
+	ts.Check(srv.AddFault(f))
+}
+
+// totp SEED [VAR]: set VAR (default TOTP) to the current code of SEED.
+func cmdTOTP(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: totp SEED [VAR]")
+	}
+	code, err := awsemu.TOTP(args[0], time.Now())
+	ts.Check(err)
+	name := "TOTP"
+	if len(args) == 2 {
+		name = args[1]
+	}
+	ts.Setenv(name, code)
+}
+
+// jwt FILE ISS AUD [exp-seconds]: write an unsigned web identity token.
+func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: jwt FILE ISS AUD [exp-seconds]")
+	}
+	exp := int64(3600)
+	if len(args) > 3 {
+		n, err := strconv.ParseInt(args[3], 10, 64)
+		ts.Check(err)
+		exp = n
+	}
+	tok, err := awsemu.MakeJWT(map[string]any{
+		"iss": args[1], "aud": args[2], "sub": "repo:example/app", "exp": time.Now().Unix() + exp,
+	}, "")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(tok), 0o600))
+}
+
+// secrets CREDS.json TARGET...: fail if any long-term secret of the world,
+// or the secret key or session token in CREDS.json (the output of --print
+// json or credential-process), appears in a TARGET (stdout, stderr or a file).
+func cmdSecrets(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: secrets CREDS.json TARGET...")
+	}
+	var secrets []string
+	for _, u := range emuOf(ts).srv.World().Users {
+		for _, k := range u.AccessKeys {
+			secrets = append(secrets, k.Secret)
+		}
+		if u.MFA != nil {
+			secrets = append(secrets, u.MFA.Seed)
+		}
+	}
+	var c struct {
+		Set             map[string]string `json:"set"`
+		SecretAccessKey string
+		SessionToken    string
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &c))
+	secrets = append(secrets, c.SecretAccessKey, c.SessionToken, c.Set["AWS_SECRET_ACCESS_KEY"], c.Set["AWS_SESSION_TOKEN"])
+	for _, f := range args[1:] {
+		text := ts.ReadFile(f)
+		for _, s := range secrets {
+			if len(s) >= 8 && strings.Contains(text, s) {
+				ts.Fatalf("%s contains a secret (%.4s…)", f, s)
+			}
+		}
+	}
+}
