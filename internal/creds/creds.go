@@ -42,7 +42,9 @@ type Options struct {
 	// empty means us-east-1.
 	Region string
 	// Duration is the session length the user asked for (--duration); zero
-	// means the profile's duration_seconds, else DefaultDuration.
+	// means the profile's duration_seconds, else DefaultDuration. A non-zero
+	// Duration skips the cached credentials (not the MFA session) and
+	// replaces them with the new, longer or shorter, session.
 	Duration time.Duration
 	// Refresh ignores cached credentials and MFA sessions (new ones are still
 	// cached). Cached caller identities are still used: they never change.
@@ -128,8 +130,9 @@ func (r Result) String() string {
 func (r Result) GoString() string { return r.String() }
 
 // Get returns credentials for plan: from the cache when a valid entry
-// exists (no SDK work at all), otherwise by running the plan's steps, in
-// which case the result is cached when it expires.
+// exists and no Duration was requested (no SDK work at all), otherwise by
+// running the plan's steps, in which case the result is cached when it
+// expires.
 func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 	if err := validatePlan(plan); err != nil {
 		return nil, err
@@ -140,10 +143,9 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 	if key == "" {
 		key = PlanKey(plan, opts.Getenv)
 	}
-	if opts.Duration > 0 {
-		key += fmt.Sprintf("|duration=%d", int64(opts.Duration/time.Second))
-	}
-	if opts.Cache != nil && !opts.Refresh {
+	// A requested duration asks for a new session of that length; it then
+	// replaces the cached one, so later runs reuse the longer session.
+	if opts.Cache != nil && !opts.Refresh && opts.Duration == 0 {
 		e, err := opts.Cache.Credentials(key)
 		if err == nil {
 			dbg.printf("cache hit for profile %q (%s), expires %s", plan.Profile, e.AccessKeyID, fmtTime(e.Expiration))

@@ -493,11 +493,17 @@ func TestCacheHitMakesNoRequests(t *testing.T) {
 		t.Fatalf("after refresh: %v, %v", fourth, err)
 	}
 
-	// Another duration is another entry.
+	// A requested duration asks for a new session, which then replaces the
+	// cached one for later runs without --duration.
 	o.Duration = 2 * time.Hour
 	fifth, err := Get(context.Background(), p, o)
-	if err != nil || fifth.FromCache {
-		t.Fatalf("different duration served from cache: %v, %v", fifth, err)
+	if err != nil || fifth.FromCache || f.Calls()[len(f.Calls())-1].Form.Get("DurationSeconds") != "7200" {
+		t.Fatalf("--duration served from cache: %v, %v", fifth, err)
+	}
+	o.Duration = 0
+	sixth, err := Get(context.Background(), p, o)
+	if err != nil || !sixth.FromCache || sixth.AccessKeyID != fifth.AccessKeyID {
+		t.Fatalf("the 2h session was not cached for later runs: %v, %v", sixth, err)
 	}
 }
 
