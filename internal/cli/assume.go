@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -29,26 +27,21 @@ type assumeOptions struct {
 	cmd []string // after --, with --exec
 }
 
-func (o *assumeOptions) flags(name string) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(discard{})
-	fs.StringVarP(&o.profile, "profile", "p", "", "")
-	fs.StringVarP(&o.region, "region", "r", "", "")
-	fs.StringVarP(&o.duration, "duration", "d", "", "")
-	fs.StringVar(&o.mfaToken, "mfa-token", "", "")
-	fs.BoolVar(&o.refresh, "refresh", false, "")
-	fs.BoolVar(&o.exec, "exec", false, "")
-	fs.StringVar(&o.print, "print", "", "")
-	fs.BoolVar(&o.unset, "unset", false, "")
-	fs.BoolVar(&o.debug, "debug", false, "")
-	fs.BoolVarP(&o.help, "help", "h", false, "")
-	fs.BoolVarP(&o.version, "version", "v", false, "")
+func (o *assumeOptions) flags(name string) *flagSet {
+	fs := newFlagSet(name)
+	fs.String(&o.profile, "profile", "p")
+	fs.String(&o.region, "region", "r")
+	fs.String(&o.duration, "duration", "d")
+	fs.String(&o.mfaToken, "mfa-token", "")
+	fs.Bool(&o.refresh, "refresh", "")
+	fs.Bool(&o.exec, "exec", "")
+	fs.String(&o.print, "print", "")
+	fs.Bool(&o.unset, "unset", "")
+	fs.Bool(&o.debug, "debug", "")
+	fs.Bool(&o.help, "help", "h")
+	fs.Bool(&o.version, "version", "v")
 	return fs
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // parseArgs splits args at "--" and parses the flags before it, allowing
 // flags and the profile in any order.

@@ -9,17 +9,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
 )
 
 // simpleFlags parses a subcommand's flags (no interspersed "--" command).
-func simpleFlags(name string, args []string, define func(fs *pflag.FlagSet)) ([]string, error) {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(discard{})
+func simpleFlags(name string, args []string, define func(fs *flagSet)) ([]string, error) {
+	fs := newFlagSet(name)
 	define(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%s: %v", name, err)
@@ -29,7 +26,7 @@ func simpleFlags(name string, args []string, define func(fs *pflag.FlagSet)) ([]
 
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
-	pos, err := simpleFlags("init", args, func(*pflag.FlagSet) {})
+	pos, err := simpleFlags("init", args, func(*flagSet) {})
 	if err != nil {
 		return err
 	}
@@ -52,9 +49,9 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 func runExplain(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
 	var profile string
-	pos, err := simpleFlags("explain", args, func(fs *pflag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "")
-		fs.StringVarP(&profile, "profile", "p", "", "")
+	pos, err := simpleFlags("explain", args, func(fs *flagSet) {
+		fs.Bool(&asJSON, "json", "")
+		fs.String(&profile, "profile", "p")
 	})
 	if err != nil {
 		return err
@@ -96,13 +93,13 @@ type processOutput struct {
 func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
 	var profile, region, duration, mfaToken string
 	var refresh, debug bool
-	pos, err := simpleFlags("credential-process", args, func(fs *pflag.FlagSet) {
-		fs.StringVarP(&profile, "profile", "p", "", "")
-		fs.StringVarP(&region, "region", "r", "", "")
-		fs.StringVarP(&duration, "duration", "d", "", "")
-		fs.StringVar(&mfaToken, "mfa-token", "", "")
-		fs.BoolVar(&refresh, "refresh", false, "")
-		fs.BoolVar(&debug, "debug", false, "")
+	pos, err := simpleFlags("credential-process", args, func(fs *flagSet) {
+		fs.String(&profile, "profile", "p")
+		fs.String(&region, "region", "r")
+		fs.String(&duration, "duration", "d")
+		fs.String(&mfaToken, "mfa-token", "")
+		fs.Bool(&refresh, "refresh", "")
+		fs.Bool(&debug, "debug", "")
 	})
 	if err != nil {
 		return err
@@ -145,9 +142,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 // left.
 func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, debug bool
-	pos, err := simpleFlags("whoami", args, func(fs *pflag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "")
-		fs.BoolVar(&debug, "debug", false, "")
+	pos, err := simpleFlags("whoami", args, func(fs *flagSet) {
+		fs.Bool(&asJSON, "json", "")
+		fs.Bool(&debug, "debug", "")
 	})
 	if err != nil {
 		return err

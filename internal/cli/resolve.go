@@ -102,9 +102,11 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		Region:   r.region,
 		Duration: req.duration,
 		MFAToken: req.mfaToken,
-		Refresh:  req.refresh || req.duration != 0,
-		Debug:    req.debug,
-		Prompt:   !req.noPrompt,
+		// The worker caches per duration, so a --duration is no reason to
+		// discard the MFA session (and ask for a code again).
+		Refresh: req.refresh,
+		Debug:   req.debug,
+		Prompt:  !req.noPrompt,
 	}, s.In, s.Err, s.Err, workerEnv(s))
 	if err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ func TestScript(t *testing.T) {
 			"totp":     cmdTOTP,
 			"jwt":      cmdJWT,
 			"secrets":  cmdSecrets,
+			"absent":   cmdAbsent,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -164,13 +165,34 @@ func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(srv.AddFault(f))
 }
 
-// totp SEED [VAR]: set VAR (default TOTP) to the current code of SEED.
+// totp [-wrong] SEED [VAR]: set VAR (default TOTP) to the current code of
+// SEED; with -wrong, to a 6-digit code that is none of the codes the
+// emulator accepts now (the previous, current and next one).
 func cmdTOTP(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: totp SEED [VAR]")
+	wrong := len(args) > 0 && args[0] == "-wrong"
+	if wrong {
+		args = args[1:]
 	}
-	code, err := awsemu.TOTP(args[0], time.Now())
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: totp [-wrong] SEED [VAR]")
+	}
+	now := time.Now()
+	code, err := awsemu.TOTP(args[0], now)
 	ts.Check(err)
+	if wrong {
+		valid := map[string]bool{}
+		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second, 60 * time.Second} {
+			c, err := awsemu.TOTP(args[0], now.Add(d))
+			ts.Check(err)
+			valid[c] = true
+		}
+		n, err := strconv.Atoi(code)
+		ts.Check(err)
+		for valid[code] {
+			n = (n + 111111) % 1000000
+			code = fmt.Sprintf("%06d", n)
+		}
+	}
 	name := "TOTP"
 	if len(args) == 2 {
 		name = args[1]
@@ -225,6 +247,23 @@ func cmdSecrets(ts *testscript.TestScript, neg bool, args []string) {
 			if len(s) >= 8 && strings.Contains(text, s) {
 				ts.Fatalf("%s contains a secret (%.4s…)", f, s)
 			}
+		}
+	}
+}
+
+// absent FILE TARGET...: fail if the text of FILE (trimmed; e.g. a web
+// identity token) appears in a TARGET (stdout, stderr, ttyout or a file).
+func cmdAbsent(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: absent FILE TARGET...")
+	}
+	secret := strings.TrimSpace(ts.ReadFile(args[0]))
+	if len(secret) < 6 {
+		ts.Fatalf("%s holds too little to look for", args[0])
+	}
+	for _, f := range args[1:] {
+		if strings.Contains(ts.ReadFile(f), secret) {
+			ts.Fatalf("%s contains the text of %s", f, args[0])
 		}
 	}
 }

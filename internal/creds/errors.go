@@ -146,15 +146,21 @@ type ExpiredCredentialsError struct {
 }
 
 func (e *ExpiredCredentialsError) Error() string {
-	return fmt.Sprintf("the %s of profile %q have expired", e.What, e.Profile)
+	return fmt.Sprintf("the %s of profile %q expired", e.What, e.Profile)
 }
 
-// Hint implements Hinter.
+// Hint implements Hinter. --refresh only helps when the expired session
+// was one assume made (no file holds it).
 func (e *ExpiredCredentialsError) Hint() string {
-	if e.Where != "" {
-		return "renew them at " + e.Where + ", or run again with --refresh"
+	switch {
+	case e.What == "web identity token" && e.Where != "":
+		return "get a fresh token from the identity provider into the file set at " + e.Where
+	case e.What == "web identity token":
+		return "get a fresh token from the identity provider"
+	case e.Where != "":
+		return "the session keys at " + e.Where + " are no longer valid: replace them with fresh ones"
 	}
-	return "renew them, or run again with --refresh"
+	return "run again with --refresh"
 }
 
 // ThrottledError reports STS throttling that outlasted every retry.

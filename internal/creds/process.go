@@ -103,6 +103,9 @@ func ParseProcessOutput(b []byte, now time.Time) (*ProcessCredentials, error) {
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("output is not valid JSON (syntax error at byte %d)", se.Offset)
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errors.New("output is not valid JSON (it ends before the object is complete)")
+		}
 		return nil, errors.New("output is not a JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {

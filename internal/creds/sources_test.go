@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -585,7 +587,9 @@ func TestSDKEnvironment(t *testing.T) {
 	}
 
 	// TLS endpoint trusted only through AWS_CA_BUNDLE.
-	tlsSrv := httptest.NewTLSServer(f.srv.Config.Handler)
+	tlsSrv := httptest.NewUnstartedServer(f.srv.Config.Handler)
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshakes are expected
+	tlsSrv.StartTLS()
 	defer tlsSrv.Close()
 	t.Setenv("AWS_ENDPOINT_URL_STS", tlsSrv.URL)
 	_, err := Get(context.Background(), plan("dev", staticStep("base"), r), o)

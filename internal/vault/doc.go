@@ -19,7 +19,9 @@
 //
 // The record (plaintext) is uvarint(len(key)) || key || value: the key is
 // stored inside the ciphertext so that [FileStore.List] can recover names
-// without revealing them on disk. The GCM additional data is the key itself,
+// without revealing them on disk (it decrypts the record's head, then
+// authenticates the whole file under that name before trusting it). The GCM
+// additional data is the key itself,
 // so a file copied or renamed onto another key's name fails to open. A file
 // that is truncated, altered, written under another master key or not ours
 // at all yields an error wrapping [ErrCorrupt]; callers such as the cache
