@@ -46,7 +46,7 @@ bench: build
 # The release matrix: fails if any platform stops compiling.
 cross:
 	for p in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do \
-		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/assume || exit 1; done
+		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./cmd/assume ./cmd/assume-aws || exit 1; done
 
 clean:
 	rm -rf $(BIN)

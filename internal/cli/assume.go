@@ -71,18 +71,19 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	if n, err := strconv.Atoi(s); err == nil {
-		return time.Duration(n) * time.Second, validDuration(time.Duration(n) * time.Second)
+		return time.Duration(n) * time.Second, validDuration(time.Duration(n)*time.Second, s)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, usageErr("invalid --duration %q: use a duration like 1h, 90m or a number of seconds", s)
 	}
-	return d, validDuration(d)
+	return d, validDuration(d, s)
 }
 
-func validDuration(d time.Duration) error {
+// validDuration checks d, given by the user as text.
+func validDuration(d time.Duration, text string) error {
 	if d < 15*time.Minute || d > 12*time.Hour {
-		return usageErr("--duration %s is out of range: AWS allows 15m to 12h", d)
+		return usageErr("--duration %s is out of range: AWS allows 15m to 12h", text)
 	}
 	return nil
 }

@@ -121,7 +121,7 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 		return err
 	}
 	r, err := resolveCredentials(ctx, s, plan, resolveRequest{
-		profile: profile, region: region, duration: dur, mfaToken: mfaToken, refresh: refresh, debug: debug, noPrompt: true,
+		profile: profile, region: region, duration: dur, mfaToken: mfaToken, refresh: refresh, debug: debug,
 	})
 	if err != nil {
 		return err
@@ -166,7 +166,11 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 		}
 	}
 	if !expires.IsZero() && !expires.After(time.Now()) {
-		return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", expires.Local().Format("15:04 MST")),
+		layout := "15:04 MST"
+		if now := time.Now(); expires.Local().Format("2006-01-02") != now.Local().Format("2006-01-02") {
+			layout = "2006-01-02 15:04 MST"
+		}
+		return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", expires.Local().Format(layout)),
 			"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
 	}
 	region := pickRegion("", nil, s.Getenv)
@@ -182,6 +186,12 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 		},
 	}, s.In, s.Err, s.Err, workerEnv(s))
+	var we *worker.Error
+	if errors.As(err, &we) && we.Code == ExitAuth {
+		// The worker's hints are about profiles; here the keys came from
+		// the environment.
+		return withCode(ExitAuth, errors.New(we.Message), "run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again for fresh credentials")
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -16,8 +17,18 @@ import (
 // signals to it and exits with its exit status.
 func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) error {
 	path, err := exec.LookPath(argv[0])
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, exec.ErrNotFound):
 		return withCode(127, fmt.Errorf("cannot run %q: not found on PATH", argv[0]))
+	case errors.Is(err, fs.ErrNotExist):
+		return withCode(127, fmt.Errorf("cannot run %q: no such file", argv[0]))
+	default: // e.g. a file that is not executable
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			err = ee.Err
+		}
+		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]

@@ -26,7 +26,6 @@ type resolveRequest struct {
 	mfaToken string
 	refresh  bool
 	debug    bool
-	noPrompt bool // never prompt (credential-process)
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
@@ -74,17 +73,29 @@ func openCache(getenv func(string) string) *cache.Cache {
 // the assume-aws worker.
 func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) (*resolved, error) {
 	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s.Getenv)}
+	debugf := func(format string, a ...any) {
+		if req.debug {
+			s.Noticef("debug: "+format, a...)
+		}
+	}
+	debugf("profile %s resolves to %d step(s); region %s", plan.Profile, len(plan.Steps), r.region)
 
 	// Long-lived keys need no AWS call at all.
 	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {
 		st := plan.Steps[0]
 		r.accessKeyID, r.secretAccessKey, r.sessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
+		debugf("long-lived keys %s from %s: no AWS call needed", st.AccessKeyID.Text, st.AccessKeyID.Where())
 		return r, nil
 	}
 	// A requested duration asks for a new session of that length.
 	if !req.refresh && req.duration == 0 {
 		if c := openCache(s.Getenv); c != nil {
-			if e, err := c.Credentials(plan.CacheKey()); err == nil {
+			e, err := c.Credentials(plan.CacheKey())
+			if err != nil {
+				debugf("cache: %v", err)
+			}
+			if err == nil {
+				debugf("cache hit: %s, expires %s", e.AccessKeyID, e.Expiration.UTC().Format(time.RFC3339))
 				r.accessKeyID, r.secretAccessKey, r.sessionToken = e.AccessKeyID, e.SecretAccessKey, e.SessionToken
 				r.expires, r.fromCache = e.Expiration, true
 				return r, nil
@@ -96,6 +107,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	if err != nil {
 		return nil, err
 	}
+	debugf("asking %s", path)
 	resp, err := worker.Call(ctx, path, &worker.Request{
 		Op:       worker.OpResolve,
 		Profile:  req.profile,
@@ -106,7 +118,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		// discard the MFA session (and ask for a code again).
 		Refresh: req.refresh,
 		Debug:   req.debug,
-		Prompt:  !req.noPrompt,
+		Prompt:  true,
 	}, s.In, s.Err, s.Err, workerEnv(s))
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -55,13 +56,16 @@ func TestScript(t *testing.T) {
 			return os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emu":      cmdEmu,
-			"emucount": cmdEmuCount,
-			"emufault": cmdEmuFault,
-			"totp":     cmdTOTP,
-			"jwt":      cmdJWT,
-			"secrets":  cmdSecrets,
-			"absent":   cmdAbsent,
+			"emu":        cmdEmu,
+			"emucount":   cmdEmuCount,
+			"emufault":   cmdEmuFault,
+			"emuexpire":  cmdEmuExpire,
+			"closedport": cmdClosedPort,
+			"blackhole":  cmdBlackhole,
+			"totp":       cmdTOTP,
+			"jwt":        cmdJWT,
+			"secrets":    cmdSecrets,
+			"absent":     cmdAbsent,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -165,6 +169,17 @@ func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(srv.AddFault(f))
 }
 
+// emuexpire [ACCESS_KEY_ID...]: make the emulator's issued sessions (all,
+// or the given ones) expire now, so their next use fails with ExpiredToken.
+func cmdEmuExpire(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("usage: emuexpire [ACCESS_KEY_ID...]")
+	}
+	if n := emuOf(ts).srv.ExpireSessions(args...); n == 0 {
+		ts.Fatalf("emuexpire: no session to expire")
+	}
+}
+
 // totp [-wrong] SEED [VAR]: set VAR (default TOTP) to the current code of
 // SEED; with -wrong, to a 6-digit code that is none of the codes the
 // emulator accepts now (the previous, current and next one).
@@ -266,4 +281,47 @@ func cmdAbsent(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s contains the text of %s", f, args[0])
 		}
 	}
+}
+
+// closedport VAR: set VAR to a URL on a loopback port where nothing listens
+// (connections are refused).
+func cmdClosedPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: closedport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	addr := l.Addr().String()
+	ts.Check(l.Close())
+	ts.Setenv(args[0], "http://"+addr)
+}
+
+// blackhole VAR: set VAR to a URL on a loopback port that accepts
+// connections and never answers (for timeouts).
+func cmdBlackhole(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: blackhole VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	ts.Defer(func() {
+		l.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	ts.Setenv(args[0], "http://"+l.Addr().String())
 }

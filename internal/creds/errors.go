@@ -120,8 +120,13 @@ type InvalidCredentialsError struct {
 }
 
 func (e *InvalidCredentialsError) Error() string {
-	if e.ClockSkew {
+	switch {
+	case e.ClockSkew && e.Profile == "":
+		return "AWS rejected the request because this computer's clock is wrong"
+	case e.ClockSkew:
 		return fmt.Sprintf("AWS rejected the request signed with the keys of profile %q because this computer's clock is wrong", e.Profile)
+	case e.Profile == "": // keys not from a profile (whoami)
+		return fmt.Sprintf("the access keys %s were rejected by AWS (%s)", e.AccessKeyID, e.Code)
 	}
 	return fmt.Sprintf("the access keys of profile %q (%s) were rejected by AWS (%s)", e.Profile, e.AccessKeyID, e.Code)
 }
@@ -146,6 +151,9 @@ type ExpiredCredentialsError struct {
 }
 
 func (e *ExpiredCredentialsError) Error() string {
+	if e.Profile == "" { // keys not from a profile (whoami)
+		return fmt.Sprintf("the %s expired", e.What)
+	}
 	return fmt.Sprintf("the %s of profile %q expired", e.What, e.Profile)
 }
 

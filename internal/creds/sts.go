@@ -263,6 +263,10 @@ func netReason(err error) string {
 	if errors.As(err, &dnsErr) {
 		return "cannot resolve " + dnsErr.Name
 	}
+	var sysErr *os.SyscallError // "connect: connection refused" -> "connection refused"
+	if errors.As(err, &sysErr) && sysErr.Err != nil {
+		return sysErr.Err.Error()
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
 		return opErr.Err.Error()
