@@ -85,11 +85,12 @@ func options(s *term.Streams, req *worker.Request) creds.Options {
 	return o
 }
 
-// debugWriter prefixes debug output so it is told apart from messages.
+// debugWriter prefixes debug output so it is told apart from messages
+// (creds writes "debug: creds: ..." lines).
 type debugWriter struct{ w io.Writer }
 
 func (d debugWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(d.w, "assume: debug: "); err != nil {
+	if _, err := io.WriteString(d.w, "assume: "); err != nil {
 		return 0, err
 	}
 	return d.w.Write(p)

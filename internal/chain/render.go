@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -110,7 +111,8 @@ func (s *Step) title() string {
 // the file:line it came from. Secrets are never shown, only that they are set
 // and where.
 func (p *Plan) WriteExplain(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "profile %s\n", p.Profile)
 	if p.Region.Set {
 		fmt.Fprintf(tw, "region\t%s\t%s\n", show(p.Region.Text), p.Region.Where())
@@ -131,7 +133,21 @@ func (p *Plan) WriteExplain(w io.Writer) error {
 			fmt.Fprintf(tw, "   %s\t%s\t%s\n", f.key, val, f.v.Where())
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Values without a file leave padding at the end of a line; drop it.
+	lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+	for i, l := range lines {
+		nl := bytes.HasSuffix(l, []byte("\n"))
+		l = bytes.TrimRight(l, " \n")
+		if nl {
+			l = append(l, '\n')
+		}
+		lines[i] = l
+	}
+	_, err := w.Write(bytes.Join(lines, nil))
+	return err
 }
 
 // show quotes a value when it would otherwise be ambiguous on a line.

@@ -32,6 +32,10 @@ func openOutput(ctx context.Context, s *term.Streams, print string, execMode boo
 		return &output{format: print, w: s.Out}, nil
 	}
 	ch, err := channelFrom(ctx)
+	if err != nil && execMode {
+		// --exec does not need the channel; a broken one is no reason to fail.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, withCode(ExitUsage, err, "reload the shell function: "+shell.SetupHint(shell.Detect(s.Getenv("SHELL"))))
 	}
