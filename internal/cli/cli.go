@@ -12,6 +12,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
@@ -30,6 +31,7 @@ func commands() []command {
 		{"explain", "show how a profile resolves into a credential chain, value by value", runExplain},
 		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
+		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)
 			return nil
@@ -125,6 +127,25 @@ const exitCodesText = `Exit codes of assume:
 With --exec, assume exits with the command's own exit status once the command ran
 (128+N when the command was killed by signal N).
 `
+
+// runWorkerCommand passes a command that lives on the SDK side (assume-aws)
+// through with the user's streams.
+func runWorkerCommand(name string) func(context.Context, []string, *term.Streams) error {
+	return func(ctx context.Context, args []string, s *term.Streams) error {
+		path, err := worker.Find(s.Getenv)
+		if err != nil {
+			return err
+		}
+		code, err := worker.Exec(ctx, path, append([]string{name}, args...), s.In, s.Out, s.Err, workerEnv(s))
+		if err != nil {
+			return err
+		}
+		if code != 0 {
+			return &silentExit{code: code}
+		}
+		return nil
+	}
+}
 
 func runHelp(_ context.Context, args []string, s *term.Streams) error {
 	if len(args) > 0 && args[0] == "exit-codes" {

@@ -158,3 +158,21 @@ func Serve(ctx context.Context, h Handler) error {
 	resp := h(ctx, &req)
 	return json.NewEncoder(out).Encode(resp)
 }
+
+// Exec runs the worker at path as an ordinary command (e.g. `assume-aws sso
+// login ...`) with the caller's streams, for interactive commands that live
+// on the SDK side, and returns its exit code.
+func Exec(ctx context.Context, path string, args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) (int, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Env = env
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 1, fmt.Errorf("cannot run %s: %v", path, err)
+	}
+	return 0, nil
+}
