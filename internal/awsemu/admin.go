@@ -14,7 +14,15 @@ package awsemu
 //	POST   /_awsemu/sessions/expire   {"access_key_ids":[…]} (empty: all)
 //	GET    /_awsemu/clock             {"now":"…","offset_seconds":N}
 //	POST   /_awsemu/clock             {"offset_seconds":N}
-//	POST   /_awsemu/reset             counters, faults, sessions, clock offset
+//	POST   /_awsemu/reset             counters, faults, sessions, SSO state, clock offset
+//	GET    /_awsemu/sso/pending       {"pending":[PendingAuthorization…]}
+//	POST   /_awsemu/sso/approve       {"user_code"|"request_id":…,"user":…}
+//	POST   /_awsemu/sso/deny          {"user_code"|"request_id":…}
+//	POST   /_awsemu/sso/auto-approve  {"user":…} ("" turns it off)
+//	GET    /_awsemu/sso/tokens        {"tokens":[SSOTokenInfo…]} (no values)
+//	POST   /_awsemu/sso/expire-tokens {"user":…} (empty: all) access tokens
+//	POST   /_awsemu/sso/revoke-refresh {"user":…} (empty: all) refresh tokens
+//	POST   /_awsemu/sso/mint-token    {"user":…} → SSOToken
 
 import (
 	"bytes"
@@ -76,8 +84,105 @@ func (s *Server) adminRoutes() {
 		s.Reset()
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	})
+	s.adminSSORoutes()
 	s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
+	})
+}
+
+func (s *Server) adminSSORoutes() {
+	p := AdminPrefix + "sso/"
+	badRequest := func(w http.ResponseWriter, err error) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	}
+	s.mux.HandleFunc("GET "+p+"pending", func(w http.ResponseWriter, r *http.Request) {
+		pending := s.PendingAuthorizations()
+		if pending == nil {
+			pending = []PendingAuthorization{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"pending": pending})
+	})
+	decide := func(approve bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			var req struct {
+				UserCode  string `json:"user_code"`
+				RequestID string `json:"request_id"`
+				User      string `json:"user"`
+			}
+			if !readJSON(w, r, &req, false) {
+				return
+			}
+			var redirect string
+			var err error
+			switch {
+			case (req.UserCode == "") == (req.RequestID == ""):
+				err = fmt.Errorf("give exactly one of user_code and request_id")
+			case approve && req.User == "":
+				err = fmt.Errorf("user is required")
+			case req.UserCode != "" && approve:
+				err = s.ApproveDevice(req.UserCode, req.User)
+			case req.UserCode != "":
+				err = s.DenyDevice(req.UserCode)
+			case approve:
+				redirect, err = s.ApproveAuthorization(req.RequestID, req.User)
+			default:
+				redirect, err = s.DenyAuthorization(req.RequestID)
+			}
+			if err != nil {
+				badRequest(w, err)
+				return
+			}
+			out := map[string]any{"ok": true}
+			if redirect != "" {
+				out["redirect_url"] = redirect
+			}
+			writeJSON(w, http.StatusOK, out)
+		}
+	}
+	s.mux.HandleFunc("POST "+p+"approve", decide(true))
+	s.mux.HandleFunc("POST "+p+"deny", decide(false))
+	type userReq struct {
+		User string `json:"user"`
+	}
+	s.mux.HandleFunc("POST "+p+"auto-approve", func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if !readJSON(w, r, &req, false) {
+			return
+		}
+		if err := s.SetAutoApproveUser(req.User); err != nil {
+			badRequest(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"auto_approve_user": s.autoApproveUser()})
+	})
+	s.mux.HandleFunc("GET "+p+"tokens", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"tokens": s.SSOTokens()})
+	})
+	s.mux.HandleFunc("POST "+p+"expire-tokens", func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if !readJSON(w, r, &req, true) {
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"expired": s.ExpireSSOTokens(req.User)})
+	})
+	s.mux.HandleFunc("POST "+p+"revoke-refresh", func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if !readJSON(w, r, &req, true) {
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"revoked": s.RevokeRefreshTokens(req.User)})
+	})
+	s.mux.HandleFunc("POST "+p+"mint-token", func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if !readJSON(w, r, &req, false) {
+			return
+		}
+		tok, err := s.MintSSOToken(req.User)
+		if err != nil {
+			badRequest(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, tok)
 	})
 }
 

@@ -60,6 +60,7 @@ func cliDataPath(t *testing.T, dir, url string) string {
 // commands, a role_arn + source_profile profile (the CLI's own AssumeRole),
 // GetSessionToken with MFA, and an error.
 func TestAWSCLI(t *testing.T) {
+	t.Parallel() // subprocess-bound: overlaps with the other real-client tests
 	awsCLI2(t)
 	f := newFixture(t, nil, Options{})
 	home := t.TempDir()

@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -58,6 +59,57 @@ func BenchmarkGetCallerIdentity(b *testing.B) {
 		h.ServeHTTP(rec, next())
 		if rec.Code != 200 {
 			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkListAccountRoles measures one authenticated ListAccountRoles
+// call in a generated 2,000-account organisation: bearer lookup, paging,
+// JSON.
+func BenchmarkListAccountRoles(b *testing.B) {
+	w, err := GenerateOrg(OrgOptions{Accounts: 2000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := MustNew(w, Options{})
+	tok, err := srv.MintSSOToken("alice")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := httptest.NewRequest("GET", "http://portal.local/assignment/roles?account_id=100000001234&max_result=2", nil)
+		r.Header.Set("x-amz-sso_bearer_token", tok.AccessToken)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != 200 {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkLoadGeneratedOrg measures parsing and compiling a world with a
+// generated 2,000-account organisation.
+func BenchmarkLoadGeneratedOrg(b *testing.B) {
+	w, err := GenerateOrg(OrgOptions{Accounts: 2000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := json.Marshal(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w, err := ParseWorld(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := New(w, Options{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

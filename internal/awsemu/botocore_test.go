@@ -43,6 +43,7 @@ func isolatedEnv(t *testing.T, extra ...string) []string {
 // TestBotocore drives the emulator with boto3/botocore: every operation and
 // a few errors must parse as botocore expects.
 func TestBotocore(t *testing.T) {
+	t.Parallel() // subprocess-bound: overlaps with the other real-client tests
 	python := realPython(t)
 	f := newFixture(t, nil, Options{})
 	code, err := TOTP(aliceSeed, time.Now())

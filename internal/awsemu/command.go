@@ -6,6 +6,7 @@ package awsemu
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,6 +32,15 @@ const usageText = `usage:
       seed from stdin).
   awsemu example-world
       Print the documented example world file.
+  awsemu gen-org --accounts N [--permission-sets A,B,C] [--user NAME]
+                 [--start-url URL] [--region REGION] [--first-account-id ID]
+                 [--auto-approve] [--expand]
+      Print a world holding a generated IAM Identity Center organisation of
+      N accounts (1-10000), each offering the permission sets (default
+      ReadOnly,PowerUser,Admin) to the user (default alice). The world
+      holds an identity_center.generate section that expands when loaded;
+      --expand prints every account and assignment instead. --auto-approve
+      approves every SSO login at once as the user.
 `
 
 // Exit codes of Main.
@@ -58,6 +68,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		}
 		_, _ = stdout.Write(ExampleWorldJSON())
 		return ExitOK
+	case "gen-org":
+		return cmdGenOrg(args, stdout, stderr)
 	case "help":
 		_, _ = io.WriteString(stdout, usageText)
 		return ExitOK
@@ -89,6 +101,53 @@ func cmdTOTP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return ExitError
 	}
 	fmt.Fprintln(stdout, code)
+	return ExitOK
+}
+
+func cmdGenOrg(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("awsemu gen-org", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o OrgOptions
+	fs.IntVar(&o.Accounts, "accounts", 0, "")
+	permSets := fs.String("permission-sets", "", "")
+	fs.StringVar(&o.User, "user", "", "")
+	fs.StringVar(&o.StartURL, "start-url", "", "")
+	fs.StringVar(&o.Region, "region", "", "")
+	fs.StringVar(&o.FirstAccountID, "first-account-id", "", "")
+	fs.BoolVar(&o.AutoApprove, "auto-approve", false, "")
+	expand := fs.Bool("expand", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			_, _ = io.WriteString(stdout, usageText)
+			return ExitOK
+		}
+		return usageError(stderr, err.Error())
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if o.Accounts == 0 {
+		return usageError(stderr, "gen-org needs --accounts N")
+	}
+	if *permSets != "" {
+		for _, p := range strings.Split(*permSets, ",") {
+			o.PermissionSets = append(o.PermissionSets, strings.TrimSpace(p))
+		}
+	}
+	w, err := GenerateOrg(o)
+	if err == nil && *expand {
+		w, err = w.Expanded()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "awsemu: error: %v\n", err)
+		return ExitError
+	}
+	out, err := json.MarshalIndent(w, "", "  ")
+	if err != nil {
+		fmt.Fprintf(stderr, "awsemu: error: encoding the world: %v\n", err)
+		return ExitError
+	}
+	_, _ = stdout.Write(append(out, '\n'))
 	return ExitOK
 }
 

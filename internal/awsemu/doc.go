@@ -11,6 +11,11 @@
 //     AWS's validation rules and error documents;
 //   - credentials it issued, which keep working until they expire
 //     (sessions.go);
+//   - IAM Identity Center (identitycenter.go): the world's identity_center
+//     section, generated organisations (orggen.go), SSO OIDC with the
+//     device-code, authorization-code + PKCE and refresh-token grants and
+//     the browser sign-in pages (oidc.go), and the SSO portal's account
+//     and role listings and role credentials (portal.go);
 //   - call counters and fault injection (faults.go), readable and settable
 //     from Go and over a small admin HTTP API under /_awsemu/ (admin.go);
 //   - RFC 6238 TOTP codes (totp.go);
@@ -19,6 +24,7 @@
 // The package imports nothing from the rest of the repository, and the
 // product imports nothing from it: the emulator is an independent reading of
 // the AWS protocols, and the real AWS clients run against it are the
-// referee. Later APIs (SSO OIDC, the SSO portal, console sign-in, IAM access
-// keys) are added as one file each, registering their routes in server.go.
+// referee. Each API is one file registering its routes in server.go; every
+// API shares one listener, told apart by path. Later APIs (console sign-in,
+// IAM access keys) follow the same pattern.
 package awsemu

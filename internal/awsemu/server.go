@@ -47,6 +47,8 @@ type Server struct {
 	counters    map[string]*ActionCounter
 	faults      []*faultState
 	clockOffset time.Duration // set over the admin API / SetClockOffset
+
+	sso *ssoState // Identity Center state, under its own mutex
 }
 
 // New returns an emulator serving world. The world is validated and copied;
@@ -69,6 +71,7 @@ func New(w *World, opts Options) (*Server, error) {
 		log:      opts.Logger,
 		sessions: map[string]*session{},
 		counters: map[string]*ActionCounter{},
+		sso:      newSSOState(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -92,6 +95,8 @@ func MustNew(w *World, opts Options) *Server {
 func (s *Server) routes() {
 	s.mux.HandleFunc("POST /{$}", s.serveSTS)
 	s.mux.HandleFunc("GET /{$}", s.serveSTS)
+	s.oidcRoutes()
+	s.portalRoutes()
 	s.adminRoutes()
 }
 
@@ -139,7 +144,9 @@ func (s *Server) ClockOffset() time.Duration {
 }
 
 // Reset returns the server to its freshly started state: counters, faults,
-// issued credentials and the clock offset are cleared; the world is kept.
+// issued credentials, Identity Center state (client registrations, pending
+// authorizations, tokens, rate-limit buckets, the auto-approve override)
+// and the clock offset are cleared; the world is kept.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.sessions = map[string]*session{}
@@ -147,6 +154,7 @@ func (s *Server) Reset() {
 	s.faults = nil
 	s.clockOffset = 0
 	s.mu.Unlock()
+	s.sso.reset()
 }
 
 // queryRequest is a parsed AWS Query protocol request.

@@ -27,6 +27,9 @@ type World struct {
 	Accounts []Account `json:"accounts"`
 	Users    []User    `json:"users,omitempty"`
 	Roles    []Role    `json:"roles,omitempty"`
+	// IdentityCenter, when present, enables SSO OIDC logins and the SSO
+	// portal (identitycenter.go).
+	IdentityCenter *IdentityCenter `json:"identity_center,omitempty"`
 }
 
 // Settings tune the emulator for tests.
@@ -51,7 +54,10 @@ type Account struct {
 	ID string `json:"id"`
 	// Name is the account's display name (used by later APIs such as the
 	// SSO portal).
-	Name        string `json:"name,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Email is the account's email address, shown by the SSO portal's
+	// ListAccounts; aws+ID@example.com when empty.
+	Email       string `json:"email,omitempty"`
 	Description string `json:"description,omitempty"`
 }
 
@@ -243,6 +249,7 @@ type index struct {
 	userIDs  map[*User]string   // effective unique ids
 	roleIDs  map[*Role]string   // effective unique ids
 	issuers  map[string][]*Role // normalised issuer → roles that trust it
+	ic       *icIndex           // never nil; disabled without identity_center
 }
 
 type keyRef struct {
@@ -279,7 +286,8 @@ func compileWorld(w *World) (*index, error) {
 	if s.MaxRequestSkewSeconds < 0 {
 		return nil, worldErr("settings.max_request_skew_seconds", "must not be negative")
 	}
-	if len(w.Accounts) == 0 {
+	generated := w.IdentityCenter != nil && w.IdentityCenter.Generate != nil
+	if len(w.Accounts) == 0 && !generated {
 		return nil, worldErr("accounts", "at least one account is required")
 	}
 	for i := range w.Accounts {
@@ -303,6 +311,11 @@ func compileWorld(w *World) (*index, error) {
 			return nil, err
 		}
 	}
+	ic, err := compileIdentityCenter(w.IdentityCenter, ix)
+	if err != nil {
+		return nil, err
+	}
+	ix.ic = ic
 	return ix, nil
 }
 

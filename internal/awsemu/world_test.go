@@ -200,6 +200,7 @@ func FuzzParseWorld(f *testing.F) {
 	f.Add([]byte(`{"accounts":[{"id":"123456789012"}],"users":[{"account":"123456789012","name":"u","mfa":{"serial":"arn:aws:iam::123456789012:mfa/u","seed":"AAAA"}}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"settings":{"clock_skew_seconds":1e30}}`))
+	f.Add([]byte(`{"accounts":[],"identity_center":{"instance":{"start_url":"https://d-1.awsapps.com/start"},"generate":{"accounts":3,"permission_sets":["A"],"user":"u"},"settings":{"rate_limits":{"sso:ListAccounts":1.5}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := ParseWorld(data)
 		if err != nil {

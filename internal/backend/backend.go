@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
 	"github.com/assume-cli/assume/internal/worker"
@@ -31,6 +32,11 @@ const (
 
 // Main runs assume-aws. Its only command is "serve", used by assume.
 func Main(args []string, s *term.Streams) int {
+	if len(args) > 0 && args[0] == "sso" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runSSO(ctx, args[1:], s)
+	}
 	if len(args) != 1 || args[0] != "serve" {
 		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
 		return exitUsage
@@ -56,7 +62,7 @@ func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 	return failure(fmt.Errorf("unknown request %q", req.Op))
 }
 
-func options(s *term.Streams, req *worker.Request) creds.Options {
+func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Options {
 	o := creds.Options{
 		Region:   req.Region,
 		Duration: req.Duration,
@@ -78,6 +84,16 @@ func options(s *term.Streams, req *worker.Request) creds.Options {
 	}
 	if req.Debug {
 		o.Debug = debugWriter{s.Err}
+	}
+	if req.Prompt && s.CanPrompt() {
+		o.SSOLogin = func(sess sso.Session) (*sso.Token, error) {
+			c, err := ssoClient(s, req.Debug)
+			if err != nil {
+				return nil, err
+			}
+			s.Noticef("the IAM Identity Center session for %s needs a sign-in", sess.StartURL)
+			return login(ctx, s, c, sess, false, req.Debug)
+		}
 	}
 	if st, err := vault.OpenDefault(s.Getenv); err == nil {
 		o.Cache = cache.New(st)
@@ -106,7 +122,7 @@ func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.
 	if err != nil {
 		return failure(err)
 	}
-	opts := options(s, req)
+	opts := options(ctx, s, req)
 	opts.CacheKey = plan.CacheKey()
 	res, err := creds.Get(ctx, plan, opts)
 	if err != nil {
@@ -132,7 +148,7 @@ func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 		SecretAccessKey: req.Credentials.SecretAccessKey,
 		SessionToken:    req.Credentials.SessionToken,
 	}
-	arn, account, userID, err := creds.CallerIdentity(ctx, c, options(s, req))
+	arn, account, userID, err := creds.CallerIdentity(ctx, c, options(ctx, s, req))
 	if err != nil {
 		return failure(err)
 	}
@@ -170,12 +186,27 @@ func classify(err error) int {
 		loop        *chain.LoopError
 		partial     *chain.PartialKeysError
 		chainConfig *chain.ConfigError
+
+		ssoLogin     *sso.LoginRequiredError
+		ssoLoginErr  *sso.LoginError
+		ssoRole      *sso.RoleNotFoundError
+		ssoNet       *sso.NetworkError
+		ssoThrottled *sso.ThrottledError
+		ssoCfg       *sso.ConfigError
+		ssoURL       *sso.StartURLError
+		ssoRegion    *sso.RegionError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitCancelled
-	case errors.As(err, &mfaReq):
+	case errors.As(err, &mfaReq), errors.As(err, &ssoLogin):
 		return exitInteraction
+	case errors.As(err, &ssoLoginErr), errors.As(err, &ssoRole):
+		return exitAuth
+	case errors.As(err, &ssoNet), errors.As(err, &ssoThrottled):
+		return exitNetwork
+	case errors.As(err, &ssoCfg), errors.As(err, &ssoURL), errors.As(err, &ssoRegion):
+		return exitConfig
 	case errors.As(err, &mfaErr), errors.As(err, &denied), errors.As(err, &invalid), errors.As(err, &expired):
 		return exitAuth
 	case errors.As(err, &throttled), errors.As(err, &network):

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/assume-cli/assume/internal/flags"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ type assumeOptions struct {
 	cmd []string // after --, with --exec
 }
 
-func (o *assumeOptions) flags(name string) *flagSet {
-	fs := newFlagSet(name)
+func (o *assumeOptions) flags(name string) *flags.FlagSet {
+	fs := flags.New(name)
 	fs.String(&o.profile, "profile", "p")
 	fs.String(&o.region, "region", "r")
 	fs.String(&o.duration, "duration", "d")

@@ -9,14 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
 )
 
 // simpleFlags parses a subcommand's flags (no interspersed "--" command).
-func simpleFlags(name string, args []string, define func(fs *flagSet)) ([]string, error) {
-	fs := newFlagSet(name)
+func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
+	fs := flags.New(name)
 	define(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%s: %v", name, err)
@@ -26,7 +27,7 @@ func simpleFlags(name string, args []string, define func(fs *flagSet)) ([]string
 
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
-	pos, err := simpleFlags("init", args, func(*flagSet) {})
+	pos, err := simpleFlags("init", args, func(*flags.FlagSet) {})
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 func runExplain(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
 	var profile string
-	pos, err := simpleFlags("explain", args, func(fs *flagSet) {
+	pos, err := simpleFlags("explain", args, func(fs *flags.FlagSet) {
 		fs.Bool(&asJSON, "json", "")
 		fs.String(&profile, "profile", "p")
 	})
@@ -93,7 +94,7 @@ type processOutput struct {
 func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
 	var profile, region, duration, mfaToken string
 	var refresh, debug bool
-	pos, err := simpleFlags("credential-process", args, func(fs *flagSet) {
+	pos, err := simpleFlags("credential-process", args, func(fs *flags.FlagSet) {
 		fs.String(&profile, "profile", "p")
 		fs.String(&region, "region", "r")
 		fs.String(&duration, "duration", "d")
@@ -142,7 +143,7 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 // left.
 func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, debug bool
-	pos, err := simpleFlags("whoami", args, func(fs *flagSet) {
+	pos, err := simpleFlags("whoami", args, func(fs *flags.FlagSet) {
 		fs.Bool(&asJSON, "json", "")
 		fs.Bool(&debug, "debug", "")
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/sso"
 )
 
 // Defaults used when the matching Options field is zero.
@@ -91,6 +92,12 @@ type Options struct {
 	// os.Stderr) so that it can prompt and report on the terminal.
 	Stdin  io.Reader
 	Stderr io.Writer
+	// SSO runs IAM Identity Center calls; nil builds a client from these
+	// options.
+	SSO *sso.Client
+	// SSOLogin signs in when an SSO step finds no usable token; nil fails
+	// with *sso.LoginRequiredError instead.
+	SSOLogin SSOLogin
 	// Debug receives a trace of what happens, without secrets; nil for none.
 	Debug io.Writer
 }

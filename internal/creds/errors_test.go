@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/sso"
 )
 
 // TestErrorsAreTypedOneLineAndSecretFree drives every AWS failure a user can
@@ -261,12 +262,19 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestSSONotSupported(t *testing.T) {
-	st := chain.Step{Kind: chain.KindSSO, Profile: "sso", SSOSession: val("corp")}
-	_, err := Get(context.Background(), plan("sso", st), testOpts(nil, nil))
-	var e *NotSupportedError
-	if !errors.As(err, &e) || !strings.Contains(e.Hint(), "SSO") {
-		t.Fatalf("err = %v", err)
+// An SSO step without a cached token and without a way to sign in asks the
+// user to log in, naming the command.
+func TestSSOLoginRequired(t *testing.T) {
+	st := chain.Step{Kind: chain.KindSSO, Profile: "sso", SSOSession: val("corp"),
+		SSOStartURL: val("https://d-1234567890.awsapps.com/start"), SSORegion: val("us-east-1"),
+		SSOAccountID: val("111111111111"), SSORoleName: val("Admin")}
+	opts := testOpts(nil, nil)
+	env := map[string]string{"HOME": t.TempDir()}
+	opts.Getenv = func(k string) string { return env[k] }
+	_, err := Get(context.Background(), plan("sso", st), opts)
+	var e *sso.LoginRequiredError
+	if !errors.As(err, &e) || !strings.Contains(HintOf(err), "assume sso login --sso-session corp") {
+		t.Fatalf("err = %v, hint %q", err, HintOf(err))
 	}
 }
 

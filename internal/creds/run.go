@@ -144,7 +144,7 @@ func (r *runner) source(st *chain.Step, final bool) (*cred, error) {
 	case chain.KindWebIdentity:
 		return r.webIdentity(st, final)
 	case chain.KindSSO:
-		return nil, &NotSupportedError{Profile: st.Profile, What: "IAM Identity Center (SSO)"}
+		return r.ssoRole(st)
 	}
 	return nil, fmt.Errorf("profile %q: unknown credential step %q", st.Profile, st.Kind)
 }

@@ -1,15 +1,18 @@
-package cli
+// Package flags parses GNU-style command-line flags for both assume
+// executables: --long, --long=v, --long v, -s, -s v, -s=v, with flags and
+// positional arguments mixed.
+package flags
 
 import (
 	"fmt"
 	"strings"
 )
 
-// flagSet is a small GNU-style flag parser: --long, --long=v, --long v, -s,
+// FlagSet is a small GNU-style flag parser: --long, --long=v, --long v, -s,
 // -s v, -s=v; flags and positional arguments may be mixed. It exists so the
 // front end links nothing heavier than it needs (pflag pulls in package net,
 // whose initialisation alone costs a fraction of a millisecond on every run).
-type flagSet struct {
+type FlagSet struct {
 	name  string
 	flags []*flagDef
 	args  []string
@@ -21,19 +24,20 @@ type flagDef struct {
 	boolean     *bool
 }
 
-func newFlagSet(name string) *flagSet { return &flagSet{name: name} }
+// New returns an empty flag set.
+func New(name string) *FlagSet { return &FlagSet{name: name} }
 
 // String defines a flag with a value.
-func (f *flagSet) String(p *string, long, short string) {
+func (f *FlagSet) String(p *string, long, short string) {
 	f.flags = append(f.flags, &flagDef{long: long, short: short, str: p})
 }
 
 // Bool defines a flag without a value.
-func (f *flagSet) Bool(p *bool, long, short string) {
+func (f *FlagSet) Bool(p *bool, long, short string) {
 	f.flags = append(f.flags, &flagDef{long: long, short: short, boolean: p})
 }
 
-func (f *flagSet) lookup(name string, long bool) *flagDef {
+func (f *FlagSet) lookup(name string, long bool) *flagDef {
 	for _, d := range f.flags {
 		if (long && d.long == name) || (!long && d.short != "" && d.short == name) {
 			return d
@@ -43,7 +47,7 @@ func (f *flagSet) lookup(name string, long bool) *flagDef {
 }
 
 // Parse parses args; positional arguments are kept for Args.
-func (f *flagSet) Parse(args []string) error {
+func (f *FlagSet) Parse(args []string) error {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if len(a) < 2 || a[0] != '-' {
@@ -92,4 +96,4 @@ func (f *flagSet) Parse(args []string) error {
 }
 
 // Args returns the positional arguments.
-func (f *flagSet) Args() []string { return f.args }
+func (f *FlagSet) Args() []string { return f.args }

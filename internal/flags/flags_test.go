@@ -1,4 +1,4 @@
-package cli
+package flags
 
 import (
 	"slices"
@@ -25,7 +25,7 @@ func TestFlagSet(t *testing.T) {
 	for _, tt := range tests {
 		var region string
 		var refresh bool
-		fs := newFlagSet("t")
+		fs := New("t")
 		fs.String(&region, "region", "r")
 		fs.Bool(&refresh, "refresh", "")
 		err := fs.Parse(tt.args)

@@ -1,0 +1,285 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/browser"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/sso"
+	"github.com/assume-cli/assume/internal/term"
+)
+
+const ssoUsage = `usage:
+  assume sso login    [--sso-session NAME | --profile P] [--no-browser]
+  assume sso logout   [--sso-session NAME | --profile P]
+  assume sso ls       [--sso-session NAME | --profile P] [--json]
+  assume sso populate --sso-session NAME [--prefix P] [--name-template T] [--region R] [--prune] [--dry-run]`
+
+// runSSO runs `assume sso ...` and returns the exit code.
+func runSSO(ctx context.Context, args []string, s *term.Streams) int {
+	if len(args) == 0 {
+		fmt.Fprintln(s.Err, "assume: error: sso needs a command\n"+ssoUsage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "login":
+		err = ssoLogin(ctx, args[1:], s)
+	case "logout":
+		err = ssoLogout(ctx, args[1:], s)
+	case "ls":
+		err = ssoList(ctx, args[1:], s)
+	case "populate":
+		err = ssoPopulate(ctx, args[1:], s)
+	case "-h", "--help", "help":
+		fmt.Fprintln(s.Out, ssoUsage)
+		return 0
+	default:
+		err = usage(fmt.Errorf("unknown sso command %q", args[0]))
+	}
+	if err == nil {
+		return 0
+	}
+	return printFailure(s, err)
+}
+
+// usageError marks bad invocations (exit 2).
+type usageError struct{ error }
+
+func usage(err error) error { return usageError{err} }
+
+// printFailure prints err the way the front end does and returns its code.
+func printFailure(s *term.Streams, err error) int {
+	code := classify(err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		code = exitUsage
+	}
+	s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
+	if f := failure(err); f.Error != nil {
+		for _, h := range f.Error.Hints {
+			s.Hintf("%s", h)
+		}
+	}
+	if code == exitUsage {
+		fmt.Fprintln(s.Err, ssoUsage)
+	}
+	return code
+}
+
+// ssoTarget is the session a command works on, from --sso-session or
+// --profile (or $AWS_PROFILE).
+type ssoTarget struct {
+	session, profile string
+}
+
+func (t *ssoTarget) define(fs *flags.FlagSet) {
+	fs.String(&t.session, "sso-session", "")
+	fs.String(&t.profile, "profile", "p")
+}
+
+// resolve finds the sso.Session the flags name.
+func (t *ssoTarget) resolve(s *term.Streams) (sso.Session, error) {
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return sso.Session{}, err
+	}
+	switch {
+	case t.session != "" && t.profile != "":
+		return sso.Session{}, usage(errors.New("give --sso-session or --profile, not both"))
+	case t.session != "":
+		return sso.LookupSession(files, t.session)
+	}
+	profile := t.profile
+	if profile == "" {
+		profile = s.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		return sso.Session{}, usage(errors.New("which login? give --sso-session NAME or --profile P"))
+	}
+	plan, err := chain.Resolve(files, profile)
+	if err != nil {
+		return sso.Session{}, err
+	}
+	for _, st := range plan.Steps {
+		if st.Kind == chain.KindSSO {
+			return sso.SessionFromStep(st), nil
+		}
+	}
+	return sso.Session{}, usage(fmt.Errorf("profile %q does not use IAM Identity Center (no sso_session or sso_start_url in its chain)", profile))
+}
+
+func ssoClient(s *term.Streams, debug bool) (*sso.Client, error) {
+	o := sso.Options{Getenv: s.Getenv}
+	if debug {
+		o.Debug = debugWriter{s.Err}
+	}
+	return sso.New(o)
+}
+
+// login signs in interactively: PKCE in a browser where one can be opened,
+// else (or with noBrowser) the device code flow.
+func login(ctx context.Context, s *term.Streams, c *sso.Client, sess sso.Session, noBrowser, debug bool) (*sso.Token, error) {
+	bo := browser.Options{}
+	if debug {
+		bo.Debug = debugWriter{s.Err}
+	}
+	opener, err := browser.New(s.Getenv, bo)
+	if err != nil {
+		return nil, err
+	}
+	return c.Login(ctx, sso.LoginOptions{
+		Session:   sess,
+		NoBrowser: noBrowser || !browser.CanOpen(s.Getenv),
+		Browser:   opener,
+		Out:       s.Err,
+		Progress:  s.StderrTTY,
+	})
+}
+
+func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
+	var t ssoTarget
+	var noBrowser, debug bool
+	fs := flags.New("sso login")
+	t.define(fs)
+	fs.Bool(&noBrowser, "no-browser", "")
+	fs.Bool(&debug, "debug", "")
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	if len(fs.Args()) > 0 {
+		return usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))
+	}
+	sess, err := t.resolve(s)
+	if err != nil {
+		return err
+	}
+	c, err := ssoClient(s, debug)
+	if err != nil {
+		return err
+	}
+	tok, err := login(ctx, s, c, sess, noBrowser, debug)
+	if err != nil {
+		return err
+	}
+	s.Noticef("signed in to %s, valid until %s", tok.StartURL, tok.ExpiresAt.Local().Format("2006-01-02 15:04 MST"))
+	return nil
+}
+
+func ssoLogout(ctx context.Context, args []string, s *term.Streams) error {
+	var t ssoTarget
+	var debug bool
+	fs := flags.New("sso logout")
+	t.define(fs)
+	fs.Bool(&debug, "debug", "")
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	sess, err := t.resolve(s)
+	if err != nil {
+		return err
+	}
+	c, err := ssoClient(s, debug)
+	if err != nil {
+		return err
+	}
+	removed, err := c.Logout(ctx, sess)
+	if err != nil {
+		return err
+	}
+	if removed {
+		s.Noticef("signed out of %s", sess.StartURL)
+	} else {
+		s.Noticef("not signed in to %s", sess.StartURL)
+	}
+	return nil
+}
+
+// ssoToken returns a usable token, signing in on a terminal when needed.
+func ssoToken(ctx context.Context, s *term.Streams, c *sso.Client, sess sso.Session, debug bool) (*sso.Token, error) {
+	tok, err := c.Token(ctx, sess)
+	var lr *sso.LoginRequiredError
+	if errors.As(err, &lr) && s.CanPrompt() {
+		return login(ctx, s, c, sess, false, debug)
+	}
+	return tok, err
+}
+
+type lsAccount struct {
+	ID    string   `json:"account_id"`
+	Name  string   `json:"account_name"`
+	Email string   `json:"email,omitempty"`
+	Roles []string `json:"roles"`
+}
+
+func ssoList(ctx context.Context, args []string, s *term.Streams) error {
+	var t ssoTarget
+	var asJSON, debug bool
+	fs := flags.New("sso ls")
+	t.define(fs)
+	fs.Bool(&asJSON, "json", "")
+	fs.Bool(&debug, "debug", "")
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	sess, err := t.resolve(s)
+	if err != nil {
+		return err
+	}
+	c, err := ssoClient(s, debug)
+	if err != nil {
+		return err
+	}
+	tok, err := ssoToken(ctx, s, c, sess, debug)
+	if err != nil {
+		return err
+	}
+	accounts, err := c.Accounts(ctx, tok)
+	if err != nil {
+		return err
+	}
+	out := make([]lsAccount, 0, len(accounts))
+	for _, a := range accounts {
+		roles, err := c.Roles(ctx, tok, a.ID)
+		if err != nil {
+			return err
+		}
+		la := lsAccount{ID: a.ID, Name: a.Name, Email: a.Email, Roles: []string{}}
+		for _, r := range roles {
+			la.Roles = append(la.Roles, r.Name)
+		}
+		out = append(out, la)
+	}
+	return writeAccounts(s.Out, out, asJSON)
+}
+
+func writeAccounts(w io.Writer, accounts []lsAccount, asJSON bool) error {
+	if asJSON {
+		b, err := json.MarshalIndent(accounts, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACCOUNT\tNAME\tEMAIL\tROLES")
+	for _, a := range accounts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Name, a.Email, strings.Join(a.Roles, ", "))
+	}
+	return tw.Flush()
+}
+
+// ssoPopulate is wired once the populate package lands.
+func ssoPopulate(ctx context.Context, args []string, s *term.Streams) error {
+	return errors.New("sso populate is not available in this build")
+}

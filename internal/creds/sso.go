@@ -1,0 +1,48 @@
+package creds
+
+import (
+	"errors"
+
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/sso"
+)
+
+// SSOLogin signs the user in to an IAM Identity Center session when no
+// usable token is cached; nil means there is no terminal to sign in on, and
+// a missing token fails with *sso.LoginRequiredError.
+type SSOLogin func(sess sso.Session) (*sso.Token, error)
+
+// ssoRole runs an SSO step: the cached (or silently refreshed) token, then
+// GetRoleCredentials for the profile's account and role.
+func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
+	c := r.opts.SSO
+	if c == nil {
+		var err error
+		c, err = sso.New(sso.Options{Getenv: r.opts.Getenv, Now: r.opts.Now, Timeout: r.opts.Timeout,
+			RetryBackoff: r.opts.RetryBackoff, Debug: r.opts.Debug})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sess := sso.SessionFromStep(*st)
+	tok, err := c.Token(r.ctx, sess)
+	var lr *sso.LoginRequiredError
+	if errors.As(err, &lr) && r.opts.SSOLogin != nil {
+		r.dbg.printf("sso: no usable token for %s: signing in", sess.StartURL)
+		tok, err = r.opts.SSOLogin(sess)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rc, err := c.RoleCredentials(r.ctx, tok, st.SSOAccountID.Text, st.SSORoleName.Text, sess.Region)
+	if err != nil {
+		return nil, err
+	}
+	return &cred{
+		Credentials: Credentials(rc),
+		account:     st.SSOAccountID.Text,
+		kind:        chain.KindSSO,
+		profile:     st.Profile,
+		role:        yes, // permission-set roles: AssumeRole from them is role chaining
+	}, nil
+}

@@ -1,0 +1,124 @@
+package credserver
+
+import (
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// conformanceDir finds the cross-SDK suites: $ASSUME_CONFORMANCE_DIR, else
+// ../shared/conformance next to the repository root.
+func conformanceDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "conformance")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
+
+type ecsCase struct {
+	Docs   string            `json:"docs"`
+	Env    map[string]string `json:"env"`
+	Result struct {
+		Ok            string
+		ErrorContains string
+	} `json:"result"`
+}
+
+// resolveContainerURI is the SDKs' reading of the container variables, as
+// the suite specifies it: the relative URI wins; a full URI needs a host,
+// and over plain http one of the loopback or ECS/EKS addresses.
+func resolveContainerURI(env map[string]string) (string, error) {
+	if rel := env["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]; rel != "" {
+		return "http://169.254.170.2" + rel, nil
+	}
+	full := env["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+	if full == "" {
+		return "", errors.New("No environment variables were set to configure ECS provider")
+	}
+	u, err := url.Parse(full)
+	if err != nil || u.Host == "" {
+		return "", errors.New("URI did not specify a host")
+	}
+	if u.Scheme == "https" {
+		return full, nil
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return full, nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err == nil && (ip.IsLoopback() || ip.String() == "169.254.170.2" || ip.String() == "169.254.170.23" || ip.String() == "fd00:ec2::23") {
+		return full, nil
+	}
+	return "", errors.New("unsupported host " + host)
+}
+
+// TestConformanceECS checks, with the cross-SDK suite for the container
+// variables, that whatever the parent's environment says, the child that
+// ChildEnv prepares resolves to our server.
+func TestConformanceECS(t *testing.T) {
+	path := filepath.Join(conformanceDir(t), "ecs-tests.json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite struct{ Tests []ecsCase }
+	if err := json.Unmarshal(data, &suite); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(suite.Tests) == 0 {
+		t.Fatalf("%s: no tests", path)
+	}
+	p := &fakeProvider{now: time.Now, lifetime: time.Hour}
+	s := newServer(t, p.get, Options{})
+	for _, tc := range suite.Tests {
+		t.Run(tc.Docs, func(t *testing.T) {
+			// First the resolver agrees with the suite...
+			got, err := resolveContainerURI(tc.Env)
+			switch {
+			case tc.Result.ErrorContains != "":
+				if err == nil || !strings.Contains(err.Error(), tc.Result.ErrorContains) {
+					t.Fatalf("resolved %q, %v; want error %q", got, err, tc.Result.ErrorContains)
+				}
+			case err != nil || got != tc.Result.Ok:
+				t.Fatalf("resolved %q, %v; want %q", got, err, tc.Result.Ok)
+			}
+			// ...then a child of a parent with this environment finds us.
+			var parent []string
+			for k, v := range tc.Env {
+				parent = append(parent, k+"="+v)
+			}
+			child := map[string]string{}
+			for _, kv := range s.ChildEnv(parent) {
+				k, v, _ := strings.Cut(kv, "=")
+				child[k] = v
+			}
+			if got, err := resolveContainerURI(child); err != nil || got != s.URL() {
+				t.Errorf("child resolves %q, %v; want %q", got, err, s.URL())
+			}
+		})
+	}
+}

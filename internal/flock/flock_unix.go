@@ -1,0 +1,45 @@
+//go:build unix && !aix
+
+package flock
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// tryLock takes a non-blocking flock(2) on path. The descriptor stays open
+// while the lock is held; the kernel releases the lock when it is closed,
+// including when the process dies.
+func tryLock(path string) (release func() error, ok bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, false, err
+	}
+	fd := int(f.Fd())
+	for {
+		err = unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err == unix.EWOULDBLOCK {
+		f.Close()
+		return nil, false, nil
+	}
+	if err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	writeOwner(f)
+	return func() error {
+		// Closing alone would release the lock; unlocking first makes the
+		// release explicit and independent of other copies of fd.
+		errUn := unix.Flock(fd, unix.LOCK_UN)
+		errClose := f.Close()
+		if errUn != nil {
+			return errUn
+		}
+		return errClose
+	}, true, nil
+}

@@ -1,0 +1,450 @@
+package sso
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	awssso "github.com/aws/aws-sdk-go-v2/service/sso"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Defaults used when the matching Options field is zero.
+const (
+	// DefaultTimeout bounds one network call, its retries included.
+	DefaultTimeout = 10 * time.Second
+	// RefreshWindow is how long before expiry Token refreshes a token.
+	RefreshWindow = 5 * time.Minute
+	// MinValidity is the least remaining life of a token Token returns
+	// without being able to refresh it.
+	MinValidity = time.Minute
+	// registrationMargin: a cached client registration is renewed this long
+	// before it expires (as the AWS CLI does).
+	registrationMargin = 15 * time.Minute
+	defaultMaxAttempts = 3
+)
+
+// HTTPClient sends HTTP requests; *http.Client satisfies it.
+type HTTPClient interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Options configure a Client. The zero value works.
+type Options struct {
+	// CacheDir is the token cache folder; default DefaultCacheDir.
+	CacheDir string
+	// Getenv reads the environment for our own lookups (HOME,
+	// ASSUME_HTTP_TIMEOUT, the browser checks); default os.Getenv. The SDK
+	// reads the process environment itself.
+	Getenv func(string) string
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// HTTPClient replaces the SDK's HTTP client (tests).
+	HTTPClient HTTPClient
+	// Timeout bounds each network call including retries; zero means
+	// ASSUME_HTTP_TIMEOUT, else DefaultTimeout.
+	Timeout time.Duration
+	// OIDCEndpoint and PortalEndpoint override the endpoints (tests, the
+	// emulator). Empty leaves them to the SDK, which honours
+	// AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL.
+	OIDCEndpoint   string
+	PortalEndpoint string
+	// RetryBackoff replaces the SDK's retry delay (tests make it fast).
+	RetryBackoff func(attempt int) time.Duration
+	// Debug receives a trace without secrets; nil for none.
+	Debug io.Writer
+}
+
+// Client runs logins and portal calls. It is safe for concurrent use.
+type Client struct {
+	opts  Options
+	dbg   *debugLog
+	store store
+
+	once    sync.Once
+	cfg     aws.Config
+	timeout time.Duration
+	cfgErr  error
+}
+
+// New returns a Client. Nothing is read or built until a method needs it.
+func New(opts Options) (*Client, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CacheDir == "" {
+		dir, err := DefaultCacheDir(opts.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		opts.CacheDir = dir
+	}
+	return &Client{opts: opts, dbg: newDebug(opts.Debug), store: store{dir: opts.CacheDir}}, nil
+}
+
+// CacheDir is the token cache folder in use.
+func (c *Client) CacheDir() string { return c.opts.CacheDir }
+
+func (c *Client) now() time.Time { return c.opts.Now() }
+
+// sdk builds the aws.Config once, from the SDK's environment reader only (no
+// shared config files: the session already says what they hold).
+func (c *Client) sdk() (aws.Config, time.Duration, error) {
+	c.once.Do(func() { c.cfg, c.timeout, c.cfgErr = c.loadSDK() })
+	return c.cfg, c.timeout, c.cfgErr
+}
+
+func (c *Client) loadSDK() (aws.Config, time.Duration, error) {
+	timeout := c.opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+		if s := c.opts.Getenv("ASSUME_HTTP_TIMEOUT"); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return aws.Config{}, 0, fmt.Errorf("ASSUME_HTTP_TIMEOUT=%q is not a positive duration such as 2s", s)
+			}
+			timeout = d
+		}
+	}
+	env, err := config.NewEnvConfig()
+	if err != nil {
+		return aws.Config{}, 0, fmt.Errorf("reading the AWS environment variables: %w", err)
+	}
+	hc := c.opts.HTTPClient
+	if hc == nil {
+		bc := awshttp.NewBuildableClient().
+			WithTimeout(timeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = timeout })
+		if env.CustomCABundle != "" {
+			pool, err := loadCABundle(env.CustomCABundle)
+			if err != nil {
+				return aws.Config{}, 0, err
+			}
+			bc = bc.WithTransportOptions(func(tr *http.Transport) {
+				if tr.TLSClientConfig == nil {
+					tr.TLSClientConfig = &tls.Config{}
+				}
+				tr.TLSClientConfig.RootCAs = pool
+			})
+		}
+		hc = bc
+	}
+	cfg := aws.Config{
+		Credentials:      aws.AnonymousCredentials{}, // every SSO and OIDC call is unsigned
+		HTTPClient:       hc,
+		ConfigSources:    []any{env},
+		AppID:            env.AppID,
+		RetryMaxAttempts: env.RetryMaxAttempts,
+		RetryMode:        env.RetryMode,
+	}
+	if cfg.AppID == "" {
+		cfg.AppID = "assume"
+	}
+	if env.BaseEndpoint != "" && (env.IgnoreConfiguredEndpoints == nil || !*env.IgnoreConfiguredEndpoints) {
+		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
+	}
+	if cfg.RetryMaxAttempts == 0 {
+		cfg.RetryMaxAttempts = defaultMaxAttempts
+	}
+	if backoff := c.opts.RetryBackoff; backoff != nil && cfg.RetryMode != aws.RetryModeAdaptive {
+		cfg.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(so *retry.StandardOptions) {
+				so.MaxAttempts = cfg.RetryMaxAttempts
+				so.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
+					return backoff(attempt), nil
+				})
+			})
+		}
+	}
+	return cfg, timeout, nil
+}
+
+// loadCABundle reads AWS_CA_BUNDLE; like the SDK, it replaces the system
+// roots.
+func loadCABundle(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading AWS_CA_BUNDLE: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("AWS_CA_BUNDLE %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// callRecord notes where each attempt went and how it failed, so errors can
+// name the endpoint and the last error code even after a timeout.
+type callRecord struct {
+	mu         sync.Mutex
+	attempts   int
+	endpoint   string
+	lastCode   string
+	lastStatus int
+}
+
+func (rec *callRecord) middleware(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("assumeSSOCallRecord",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			rec.mu.Lock()
+			rec.attempts++
+			if req, ok := in.Request.(*smithyhttp.Request); ok && req.URL != nil {
+				rec.endpoint = (&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host}).String()
+			}
+			rec.mu.Unlock()
+			out, md, err := next.HandleFinalize(ctx, in)
+			code, status := "", 0
+			var ae smithy.APIError
+			if errors.As(err, &ae) {
+				code = ae.ErrorCode()
+			}
+			var re *awshttp.ResponseError
+			if errors.As(err, &re) {
+				status = re.HTTPStatusCode()
+			}
+			rec.mu.Lock()
+			rec.lastCode, rec.lastStatus = code, status
+			rec.mu.Unlock()
+			return out, md, err
+		}), middleware.After)
+}
+
+// call describes one network call for turning its error into ours.
+type call struct {
+	op      string // "CreateToken"
+	service string // for NetworkError
+	region  string
+	rec     *callRecord
+	secrets []string // values to scrub from service messages
+}
+
+func (c *Client) oidc(region string, rec *callRecord) (*ssooidc.Client, error) {
+	cfg, _, err := c.sdk()
+	if err != nil {
+		return nil, err
+	}
+	return ssooidc.NewFromConfig(cfg, func(o *ssooidc.Options) {
+		o.Region = region
+		if c.opts.OIDCEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.opts.OIDCEndpoint)
+		}
+		if rec != nil {
+			o.APIOptions = append(o.APIOptions, rec.middleware)
+		}
+	}), nil
+}
+
+func (c *Client) portal(region string, rec *callRecord) (*awssso.Client, error) {
+	cfg, _, err := c.sdk()
+	if err != nil {
+		return nil, err
+	}
+	return awssso.NewFromConfig(cfg, func(o *awssso.Options) {
+		o.Region = region
+		if c.opts.PortalEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.opts.PortalEndpoint)
+		}
+		if rec != nil {
+			o.APIOptions = append(o.APIOptions, rec.middleware)
+		}
+	}), nil
+}
+
+// oidcBase is the OIDC endpoint of region as the SDK resolves it (for the
+// browser's /authorize URL, which is not an API call).
+func (c *Client) oidcBase(ctx context.Context, region string) (string, error) {
+	cl, err := c.oidc(region, nil)
+	if err != nil {
+		return "", err
+	}
+	o := cl.Options()
+	ep, err := o.EndpointResolverV2.ResolveEndpoint(ctx, ssooidc.EndpointParameters{
+		Region:       aws.String(region),
+		Endpoint:     o.BaseEndpoint,
+		UseFIPS:      aws.Bool(o.EndpointOptions.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled),
+		UseDualStack: aws.Bool(o.EndpointOptions.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled),
+	})
+	if err != nil {
+		return "", fmt.Errorf("resolving the IAM Identity Center OIDC endpoint for %s: %w", region, err)
+	}
+	return strings.TrimRight(ep.URI.String(), "/"), nil
+}
+
+// withTimeout bounds one call.
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	_, timeout, err := c.sdk()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, nil
+}
+
+// apiCode returns the AWS error code of err, or "".
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// apiMessage returns the service's message of err, one line, scrubbed. The
+// OIDC service puts its text in error_description (the SDK's
+// Error_description field) rather than message.
+func apiMessage(err error, secrets []string) string {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return ""
+	}
+	msg := ae.ErrorMessage()
+	if msg == "" {
+		if v := reflect.ValueOf(ae); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+			if f := v.Elem().FieldByName("Error_description"); f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String {
+				msg = f.Elem().String()
+			}
+		}
+	}
+	return scrub(oneLine(msg), secrets)
+}
+
+func scrub(s string, secrets []string) string {
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "<redacted>")
+		}
+	}
+	return s
+}
+
+// classify turns an SDK error that the operation did not handle itself
+// into one of ours. parent is the caller's context: its cancellation is
+// returned as such (Ctrl-C), not as a timeout.
+func (c *Client) classify(parent context.Context, err error, k call) error {
+	if err == nil {
+		return nil
+	}
+	if perr := parent.Err(); perr != nil {
+		return perr
+	}
+	k.rec.mu.Lock()
+	endpoint, attempts, lastCode, lastStatus := k.rec.endpoint, k.rec.attempts, k.rec.lastCode, k.rec.lastStatus
+	k.rec.mu.Unlock()
+	if endpoint == "" {
+		endpoint = k.service + " in " + k.region
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code := ae.ErrorCode()
+		status := 0
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) {
+			status = re.HTTPStatusCode()
+		}
+		if _, ok := retry.DefaultThrottleErrorCodes[code]; ok || code == "TooManyRequestsException" {
+			return &ThrottledError{Op: k.op, Attempts: attempts}
+		}
+		return &APIError{Op: k.op, Code: code, Message: apiMessage(err, k.secrets), Status: status}
+	}
+	if isTimeout(err) {
+		if lastCode != "" || lastStatus >= 500 {
+			code := lastCode
+			if code == "" {
+				code = fmt.Sprintf("HTTP %d", lastStatus)
+			}
+			return &APIError{Op: k.op, Code: code, Status: lastStatus, Message: "still failing when the time ran out"}
+		}
+		_, timeout, _ := c.sdk()
+		return &NetworkError{Service: k.service, Endpoint: endpoint, Region: k.region, Timeout: timeout, Err: err}
+	}
+	var ue *url.Error
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &ue) || errors.As(err, &se) {
+		var dnsErr *net.DNSError
+		return &NetworkError{Service: k.service, Endpoint: endpoint, Region: k.region, Reason: netReason(err),
+			DNS: errors.As(err, &dnsErr), Err: err}
+	}
+	return fmt.Errorf("%s: %w", k.op, err)
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
+}
+
+// netReason extracts a short transport reason such as "connection refused".
+func netReason(err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "cannot resolve " + dnsErr.Name
+	}
+	var sysErr *os.SyscallError
+	if errors.As(err, &sysErr) && sysErr.Err != nil {
+		return sysErr.Err.Error()
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// debugLog writes trace lines. Callers format only non-secret values; as a
+// second line of defence every secret seen (tokens, client secrets, codes)
+// is replaced by "<redacted>" before a line is written.
+type debugLog struct {
+	w       io.Writer
+	mu      sync.Mutex
+	secrets []string
+}
+
+func newDebug(w io.Writer) *debugLog { return &debugLog{w: w} }
+
+func (d *debugLog) secret(values ...string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, v := range values {
+		if len(v) >= 4 {
+			d.secrets = append(d.secrets, v)
+		}
+	}
+}
+
+func (d *debugLog) printf(format string, args ...any) {
+	if d == nil || d.w == nil {
+		return
+	}
+	line := fmt.Sprintf(format, args...)
+	d.mu.Lock()
+	line = scrub(line, d.secrets)
+	d.mu.Unlock()
+	io.WriteString(d.w, "debug: sso: "+strings.ReplaceAll(line, "\n", " ")+"\n")
+}

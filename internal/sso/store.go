@@ -1,0 +1,153 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// DefaultCacheDir is ~/.aws/sso/cache, where the AWS CLI and SDKs keep SSO
+// tokens. The home folder is $HOME (on Windows %USERPROFILE%, else
+// %HOMEDRIVE%%HOMEPATH%), as the SDKs find it.
+func DefaultCacheDir(getenv func(string) string) (string, error) {
+	home := getenv("HOME")
+	if runtime.GOOS == "windows" {
+		home = getenv("USERPROFILE")
+		if home == "" && getenv("HOMEDRIVE") != "" {
+			home = getenv("HOMEDRIVE") + getenv("HOMEPATH")
+		}
+	}
+	if home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", errors.New("cannot find the home folder for ~/.aws/sso/cache")
+		}
+		home = h
+	}
+	return filepath.Join(home, ".aws", "sso", "cache"), nil
+}
+
+// lockPoll is how often a waiting process retries a busy lock.
+const lockPoll = 50 * time.Millisecond
+
+// store is the token cache folder.
+type store struct{ dir string }
+
+func (s store) path(name string) string { return filepath.Join(s.dir, name) }
+
+// ensureDir creates the folder (0700) when missing. An existing folder keeps
+// its permissions: the AWS CLI created it and owns them.
+func (s store) ensureDir() error {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return fmt.Errorf("creating the SSO cache folder: %w", err)
+	}
+	return nil
+}
+
+// read returns a cache file's bytes; a missing file is fs.ErrNotExist.
+func (s store) read(name string) ([]byte, error) {
+	f, err := os.Open(s.path(name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxCacheFile {
+		return nil, errors.New("file too large")
+	}
+	return data, nil
+}
+
+// write replaces a cache file atomically: a 0600 temporary file in the same
+// folder, synced, then renamed over the old one.
+func (s store) write(name string, data []byte) (err error) {
+	if err := s.ensureDir(); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.dir, "."+name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", s.path(name), err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+			err = fmt.Errorf("writing %s: %w", s.path(name), err)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, s.path(name)); err != nil {
+		return err
+	}
+	syncDir(s.dir)
+	return nil
+}
+
+// remove deletes a cache file; a missing one is not an error.
+func (s store) remove(name string) (bool, error) {
+	err := os.Remove(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("removing %s: %w", s.path(name), err)
+	}
+	return true, nil
+}
+
+// lock takes the exclusive lock of a session (the file <sha1>.lock next to
+// its token file), waiting while another process or goroutine holds it.
+// onWait, when not nil, is called once if the lock is busy. Waiting ends
+// with ctx. The lock file stays: removing it would let two processes lock
+// different files.
+func (s store) lock(ctx context.Context, sess Session, onWait func()) (release func(), waited bool, err error) {
+	if err := s.ensureDir(); err != nil {
+		return nil, false, err
+	}
+	path := s.path(sha1Hex(sess.CacheKey()) + ".lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, false, fmt.Errorf("opening the login lock: %w", err)
+	}
+	for {
+		busy, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, waited, fmt.Errorf("locking %s: %w", path, err)
+		}
+		if !busy {
+			return func() { unlock(f); f.Close() }, waited, nil
+		}
+		if !waited && onWait != nil {
+			onWait()
+		}
+		waited = true
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, true, ctx.Err()
+		case <-time.After(lockPoll):
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+)
+
+const grantRefresh = "refresh_token"
+
+// ReadToken returns the cached token of a session as it is, valid or not.
+// A missing or unreadable file is a *LoginRequiredError; other file-system
+// failures are a *CacheError.
+func (c *Client) ReadToken(sess Session) (*Token, error) {
+	name := sess.TokenFileName()
+	data, err := c.store.read(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, loginRequired(sess, "not logged in")
+	}
+	if err != nil {
+		return nil, &CacheError{Path: c.store.path(name), Err: err}
+	}
+	t, err := ParseTokenFile(data)
+	if err != nil {
+		c.dbg.printf("token file %s: %v", c.store.path(name), err)
+		return nil, loginRequired(sess, "the cached token is unreadable ("+err.Error()+")")
+	}
+	t.Session = sess
+	if t.StartURL == "" {
+		t.StartURL = sess.StartURL
+	}
+	if t.Region == "" {
+		t.Region = sess.Region
+	}
+	c.dbg.secret(t.AccessToken, t.RefreshToken, t.ClientSecret)
+	return t, nil
+}
+
+// writeToken saves t as the session's token file.
+func (c *Client) writeToken(t *Token) error {
+	if err := c.store.write(t.Session.TokenFileName(), MarshalTokenFile(t)); err != nil {
+		return &CacheError{Path: c.store.path(t.Session.TokenFileName()), Err: errors.Unwrap(err)}
+	}
+	return nil
+}
+
+// Token returns a usable access token for the session from the cache. A
+// token within RefreshWindow of its expiry is refreshed silently (the
+// refresh_token grant) when the file holds a refresh token and an unexpired
+// client registration, and the file is rewritten. Without a usable token
+// the error is a *LoginRequiredError (also when IAM Identity Center refuses
+// the refresh token). Refreshes are serialised with logins by the session
+// lock.
+func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
+	t, err := c.ReadToken(sess)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	if t.ValidAt(now, RefreshWindow) {
+		return t, nil
+	}
+	if !t.canRefresh(now) {
+		if t.ValidAt(now, MinValidity) {
+			return t, nil
+		}
+		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
+	}
+
+	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.printf("waiting for another process's login or refresh of %s", sess) })
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	// Another process may have refreshed or logged in while we waited.
+	if t, err = c.ReadToken(sess); err != nil {
+		return nil, err
+	}
+	now = c.now()
+	if t.ValidAt(now, RefreshWindow) {
+		return t, nil
+	}
+	if !t.canRefresh(now) {
+		if t.ValidAt(now, MinValidity) {
+			return t, nil
+		}
+		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
+	}
+	nt, err := c.refresh(ctx, t)
+	if err != nil {
+		var lr *LoginRequiredError
+		if !errors.As(err, &lr) && ctx.Err() == nil && t.ValidAt(now, MinValidity) {
+			// As the AWS CLI does: a failed refresh is not fatal while the
+			// old token still works.
+			c.dbg.printf("refresh failed, using the current token until it expires: %v", err)
+			return t, nil
+		}
+		return nil, err
+	}
+	if err := c.writeToken(nt); err != nil {
+		return nil, err
+	}
+	c.dbg.printf("refreshed the token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
+	return nt, nil
+}
+
+// refresh runs the refresh_token grant and returns the new token, keeping
+// the old file's other members.
+func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
+	region := t.Region
+	rec := &callRecord{}
+	cl, err := c.oidc(region, rec)
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel, err := c.withTimeout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	start := c.now()
+	out, err := cl.CreateToken(cctx, &ssooidc.CreateTokenInput{
+		ClientId:     aws.String(t.ClientID),
+		ClientSecret: aws.String(t.ClientSecret),
+		GrantType:    aws.String(grantRefresh),
+		RefreshToken: aws.String(t.RefreshToken),
+	})
+	if err != nil {
+		switch code := apiCode(err); code {
+		case "InvalidGrantException", "InvalidClientException", "UnauthorizedClientException", "ExpiredTokenException", "AccessDeniedException":
+			c.dbg.printf("refresh refused: %s", code)
+			return nil, loginRequired(t.Session, "IAM Identity Center refused to refresh the login ("+code+")")
+		}
+		return nil, c.classify(ctx, err, call{op: "CreateToken", service: "IAM Identity Center OIDC", region: region, rec: rec,
+			secrets: []string{t.AccessToken, t.RefreshToken, t.ClientSecret}})
+	}
+	nt := *t
+	nt.AccessToken = aws.ToString(out.AccessToken)
+	nt.ExpiresAt = start.Add(time.Duration(out.ExpiresIn) * time.Second)
+	// As both AWS tools do: keep a refresh token only if the answer had one.
+	nt.RefreshToken = aws.ToString(out.RefreshToken)
+	c.dbg.secret(nt.AccessToken, nt.RefreshToken)
+	if nt.AccessToken == "" {
+		return nil, &APIError{Op: "CreateToken", Code: "EmptyResponse", Message: "the answer holds no access token"}
+	}
+	return &nt, nil
+}
