@@ -113,12 +113,7 @@ func (d debugWriter) Write(p []byte) (int, error) {
 }
 
 func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return failure(err)
-	}
-	plan, err := chain.Resolve(files, req.Profile)
+	plan, err := loadPlan(s, req)
 	if err != nil {
 		return failure(err)
 	}
@@ -137,6 +132,20 @@ func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.
 			Expiration:      res.Expiration,
 		},
 	}
+}
+
+// loadPlan resolves the request's profile, or builds the plan of an ad-hoc
+// SSO role exactly as the front end did (so both compute one cache key).
+func loadPlan(s *term.Streams, req *worker.Request) (*chain.Plan, error) {
+	if a := req.SSO; a != nil {
+		return chain.AdHocSSO(a.StartURL, a.Region, a.AccountID, a.RoleName)
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return nil, err
+	}
+	return chain.Resolve(files, req.Profile)
 }
 
 func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/worker"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,13 @@ type assumeOptions struct {
 	help     bool
 	version  bool
 
+	// assume --sso: an IAM Identity Center role without a profile
+	sso          bool
+	ssoStartURL  string
+	ssoRegion    string
+	ssoAccountID string
+	ssoRoleName  string
+
 	cmd []string // after --, with --exec
 }
 
@@ -41,6 +50,11 @@ func (o *assumeOptions) flags(name string) *flags.FlagSet {
 	fs.Bool(&o.debug, "debug", "")
 	fs.Bool(&o.help, "help", "h")
 	fs.Bool(&o.version, "version", "v")
+	fs.Bool(&o.sso, "sso", "")
+	fs.String(&o.ssoStartURL, "sso-start-url", "")
+	fs.String(&o.ssoRegion, "sso-region", "")
+	fs.String(&o.ssoAccountID, "account-id", "")
+	fs.String(&o.ssoRoleName, "role-name", "")
 	return fs
 }
 
@@ -123,14 +137,28 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 		}
 		return emitUnset(ctx, s, o.print)
 	}
-	if o.profile == "" {
+	var adhoc *worker.AdHocSSO
+	if o.sso {
+		if o.profile != "" {
+			return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
+		}
+		adhoc = &worker.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
+	} else if o.ssoStartURL+o.ssoRegion+o.ssoAccountID+o.ssoRoleName != "" {
+		return usageErr("--sso-start-url, --sso-region, --account-id and --role-name go with --sso")
+	} else if o.profile == "" {
 		return usageErr("no profile given: run assume PROFILE (assume help for more)")
 	}
 	dur, err := parseDuration(o.duration)
 	if err != nil {
 		return err
 	}
-	plan, err := loadPlan(s, o.profile)
+	var plan *chain.Plan
+	if adhoc != nil {
+		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
+		err = configErr(err)
+	} else {
+		plan, err = loadPlan(s, o.profile)
+	}
 	if err != nil {
 		return err
 	}
@@ -148,6 +176,7 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 		mfaToken: o.mfaToken,
 		refresh:  o.refresh,
 		debug:    o.debug,
+		sso:      adhoc,
 	})
 	if err != nil {
 		return err
@@ -173,7 +202,7 @@ func orPlaceholder(p string) string {
 // activeLine is the one line that tells the user what is now active.
 func activeLine(r *resolved, now time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s in %s", r.profile, r.region)
+	fmt.Fprintf(&b, "%s in %s", r.label(), r.region)
 	if r.expires.IsZero() {
 		b.WriteString(", long-lived keys (no expiry)")
 	} else {

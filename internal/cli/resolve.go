@@ -26,6 +26,7 @@ type resolveRequest struct {
 	mfaToken string
 	refresh  bool
 	debug    bool
+	sso      *worker.AdHocSSO // assume --sso
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
@@ -73,6 +74,9 @@ func openCache(getenv func(string) string) *cache.Cache {
 // the assume-aws worker.
 func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) (*resolved, error) {
 	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s.Getenv)}
+	if req.sso != nil {
+		r.adhoc = req.sso.AccountID + "/" + req.sso.RoleName
+	}
 	debugf := func(format string, a ...any) {
 		if req.debug {
 			s.Noticef("debug: "+format, a...)
@@ -111,6 +115,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	resp, err := worker.Call(ctx, path, &worker.Request{
 		Op:       worker.OpResolve,
 		Profile:  req.profile,
+		SSO:      req.sso,
 		Region:   r.region,
 		Duration: req.duration,
 		MFAToken: req.mfaToken,

@@ -15,6 +15,15 @@ type resolved struct {
 	sessionToken    string
 	expires         time.Time // zero for long-lived keys
 	fromCache       bool
+	adhoc           string // ACCOUNT/ROLE of assume --sso (no profile)
+}
+
+// label names what is active, for messages.
+func (r *resolved) label() string {
+	if r.profile == "" {
+		return r.adhoc
+	}
+	return r.profile
 }
 
 // exportedVars lists every variable assume sets. All of them are cleared
@@ -54,7 +63,9 @@ func exportVars(r *resolved) varSet {
 	if r.sessionToken != "" {
 		add("AWS_SESSION_TOKEN", r.sessionToken)
 	}
-	add("AWS_PROFILE", r.profile)
+	if r.profile != "" { // tools fail on an AWS_PROFILE that names no profile
+		add("AWS_PROFILE", r.profile)
+	}
 	add("AWS_REGION", r.region)
 	add("AWS_DEFAULT_REGION", r.region)
 	if !r.expires.IsZero() {

@@ -34,6 +34,17 @@ type Request struct {
 	Prompt bool `json:"prompt,omitempty"`
 	// Credentials are the caller's own, for OpWhoami.
 	Credentials *Credentials `json:"credentials,omitempty"`
+	// SSO, for OpResolve, names an IAM Identity Center role given on the
+	// command line (assume --sso) instead of Profile.
+	SSO *AdHocSSO `json:"sso,omitempty"`
+}
+
+// AdHocSSO is an IAM Identity Center role given by flags.
+type AdHocSSO struct {
+	StartURL  string `json:"start_url"`
+	Region    string `json:"region"`
+	AccountID string `json:"account_id"`
+	RoleName  string `json:"role_name"`
 }
 
 // Credentials are AWS credentials with their expiry (zero: never).
