@@ -15,7 +15,11 @@ import (
 func TestBotocoreSSO(t *testing.T) {
 	t.Parallel() // subprocess-bound: overlaps with the other real-client tests
 	python := realPython(t)
-	f := newFixture(t, nil, Options{})
+	w := ExampleWorld()
+	// A long interval makes the script's quick third poll a certain
+	// slow_down, however slow the machine.
+	w.IdentityCenter.Settings.DevicePollIntervalSeconds = 60
+	f := newFixture(t, w, Options{})
 	cmd := exec.Command(python, filepath.Join("testdata", "botocore_sso.py"))
 	cmd.Env = isolatedEnv(t, "AWSEMU_URL="+f.url, "AWSEMU_START_URL="+startURL)
 	var stderr strings.Builder
@@ -72,7 +76,7 @@ func TestBotocoreSSO(t *testing.T) {
 	check("registration", got.Registration.IssuedType == "int" && got.Registration.ExpiresMinusIssued == 90*24*3600, got.Registration)
 	code, _ := got.Device["userCode"].(string)
 	check("device authorization", got.Device["verificationUri"] == f.url+"/device" &&
-		got.Device["verificationUriComplete"] == f.url+"/device?user_code="+code && got.Device["interval"] == 1.0 && got.Device["expiresIn"] == 600.0, got.Device)
+		got.Device["verificationUriComplete"] == f.url+"/device?user_code="+code && got.Device["interval"] == 60.0 && got.Device["expiresIn"] == 600.0, got.Device)
 	oauthErr := func(name string, e *apiError, code string, status float64, oauth string) {
 		t.Helper()
 		check(name, e != nil && e.Code == code && e.Status == status && e.Error == oauth && e.ErrorDescription != "", e)

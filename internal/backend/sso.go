@@ -18,7 +18,7 @@ import (
 )
 
 const ssoUsage = `usage:
-  assume sso login    [--sso-session NAME | --profile P] [--no-browser]
+  assume sso login    [--sso-session NAME | --profile P | --sso-start-url URL --sso-region R] [--no-browser]
   assume sso logout   [--sso-session NAME | --profile P]
   assume sso ls       [--sso-session NAME | --profile P] [--json]
   assume sso populate --sso-session NAME [--prefix P] [--name-template T] [--region R] [--prune] [--dry-run]`
@@ -78,12 +78,15 @@ func printFailure(s *term.Streams, err error) int {
 // ssoTarget is the session a command works on, from --sso-session or
 // --profile (or $AWS_PROFILE).
 type ssoTarget struct {
-	session, profile string
+	session, profile    string
+	startURL, ssoRegion string // a start URL without a profile (assume --sso)
 }
 
 func (t *ssoTarget) define(fs *flags.FlagSet) {
 	fs.String(&t.session, "sso-session", "")
 	fs.String(&t.profile, "profile", "p")
+	fs.String(&t.startURL, "sso-start-url", "")
+	fs.String(&t.ssoRegion, "sso-region", "")
 }
 
 // resolve finds the sso.Session the flags name.
@@ -93,11 +96,23 @@ func (t *ssoTarget) resolve(s *term.Streams) (sso.Session, error) {
 	if err != nil {
 		return sso.Session{}, err
 	}
+	n := 0
+	for _, v := range []string{t.session, t.profile, t.startURL} {
+		if v != "" {
+			n++
+		}
+	}
 	switch {
-	case t.session != "" && t.profile != "":
-		return sso.Session{}, usage(errors.New("give --sso-session or --profile, not both"))
+	case n > 1:
+		return sso.Session{}, usage(errors.New("give one of --sso-session, --profile or --sso-start-url"))
 	case t.session != "":
 		return sso.LookupSession(files, t.session)
+	case t.startURL != "":
+		sess := sso.Session{StartURL: t.startURL, Region: t.ssoRegion}
+		if t.ssoRegion == "" {
+			return sso.Session{}, usage(errors.New("--sso-start-url needs --sso-region"))
+		}
+		return sess, sess.Validate()
 	}
 	profile := t.profile
 	if profile == "" {
@@ -167,12 +182,8 @@ func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
 	if err != nil {
 		return err
 	}
-	tok, err := login(ctx, s, c, sess, noBrowser, debug)
-	if err != nil {
-		return err
-	}
-	s.Noticef("signed in to %s, valid until %s", tok.StartURL, tok.ExpiresAt.Local().Format("2006-01-02 15:04 MST"))
-	return nil
+	_, err = login(ctx, s, c, sess, noBrowser, debug) // it says where it logged in, and until when
+	return err
 }
 
 func ssoLogout(ctx context.Context, args []string, s *term.Streams) error {

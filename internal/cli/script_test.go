@@ -130,6 +130,8 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Setenv("EMU", hs.URL)
 	ts.Setenv("AWS_ENDPOINT_URL_STS", hs.URL)
+	ts.Setenv("AWS_ENDPOINT_URL_SSO", hs.URL)
+	ts.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", hs.URL)
 	ts.Setenv("AWS_DATA_PATH", data)
 }
 

@@ -8,22 +8,30 @@ package populate
 //     burst credit builds up while idle (a pause never turns into a storm);
 //   - slow start: until the first throttle each success raises the rate by
 //     slowGain, so it grows by e every 1/slowGain seconds;
-//   - on a throttle, wmax (the rate the server allows, as far as we know)
-//     becomes the accepted rate measured over the latest successes, capped by
-//     the rate, and the rate falls to beta × wmax; when nothing went through
-//     since the previous cut, or too little in the last 30s (far above the
-//     limit at the start, or a storm), the rate halves instead, and wmax,
-//     once measured, stays, so that the rate climbs back quickly when
-//     requests go through again. Throttles of requests sent before that cut
-//     are the same burst and do not cut again (one cut per epoch);
+//   - on a throttle, wmax (the rate the server allows, as far as we know) is
+//     estimated from the latest outcomes: the rate requests were sent at
+//     while most went through, else twice the rate that went through; the
+//     rate falls to beta × wmax. When nothing went through since the
+//     previous cut, or too little in the last 30s (far above the limit at
+//     the start, or a storm), the rate halves instead, and wmax, once
+//     measured, stays, so that the rate climbs back quickly when requests
+//     go through again;
+//   - one cut per burst: throttles of requests sent before the last cut do
+//     not cut again (epochs);
+//   - a server that throttles a share of the calls whatever the rate (fault
+//     injection, a quota shared with others) would make every tooth end
+//     after a few calls and the rate collapse. So when each of the last
+//     three teeth had at least backgroundMin of its calls throttled, the
+//     smallest share is taken as background: throttles cut the rate only
+//     when they exceed it by backgroundMargin (and one);
 //   - afterwards the rate follows wmax × (1 + cubicC × ((t − K)/S)³), t the
 //     time since the cut, K the time at which the curve is back at wmax and
 //     S the time unit, 1s or toothRequests requests at wmax if that is
-//     longer, up to 4s: fast while far below wmax (recovery after a storm), flat near
-//     it, then probing past it ever faster until the next throttle. The
-//     curve scales with wmax, so the sawtooth has the same shape at 20 and at
-//     2,000 requests a second: beta × limit up to a little over the limit,
-//     about 2S a tooth, one throttle or a few a tooth.
+//     longer, up to 4s: fast while far below wmax (recovery after a storm),
+//     flat near it, then probing past it ever faster until the next
+//     throttle. The curve scales with wmax, so the sawtooth has the same
+//     shape at 20 and at 2,000 requests a second: beta × limit up to a
+//     little over the limit, about 2S a tooth, a throttle or a few a tooth.
 
 import (
 	"context"
@@ -53,9 +61,13 @@ const (
 	cubicC        = 0.1              // cubic growth, relative to wmax, per span³
 	toothRequests = 12               // the span is at least 1s and this many requests at wmax,
 	maxSpan       = 4                // but at most 4s
-	measureN      = 8                // successes the accepted rate is measured over
-	measureLo     = 6                // fewest successes that make a measurement
-	measureAge    = 30 * time.Second // older successes are not counted
+	measureN      = 16               // outcomes the limit is estimated from
+	measureLo     = 6                // fewest outcomes that make an estimate
+	measureAge    = 30 * time.Second // older outcomes are not counted
+
+	minTooth         = 4    // fewest calls in a tooth that tell its share of throttles
+	backgroundMin    = 0.1  // a smaller share of throttles is the limit, not background
+	backgroundMargin = 0.05 // throttles beyond background + this share cut the rate
 )
 
 func (c LimiterConfig) withDefaults() LimiterConfig {
@@ -83,19 +95,29 @@ type limiter struct {
 	epoch uint64
 	last  time.Time // the slot of the latest request
 
-	wmax float64   // the rate the server allows, as last estimated
-	cut  time.Time // when the rate was last cut
-	k    float64   // seconds after cut at which the curve is back at wmax
-	span float64   // the curve's time unit in seconds
+	wmax        float64   // the rate the server allows, as last estimated
+	measuredCut bool      // wmax comes from a measurement
+	cut         time.Time // when the rate was last cut
+	k           float64   // seconds after cut at which the curve is back at wmax
+	span        float64   // the curve's time unit in seconds
+	okSinceCut  int       // successes since the last cut
+	thrSinceCut int       // throttles since the last cut
 
-	measuredCut bool // wmax comes from a measurement
-	okSinceCut  int  // successes since the last cut
+	teeth    [3]float64 // share of throttles in the latest teeth (cut to cut)
+	toothN   int
+	toothPos int
 
-	oks   [measureN]time.Time // ring of the latest success times
-	okN   int                 // successes recorded, up to measureN
-	okPos int                 // where the next one goes
+	outs [measureN]outcome // ring of the latest outcomes
+	outN int               // outcomes recorded, up to measureN
+	pos  int               // where the next one goes
 
 	cuts int // throttle reactions, for the statistics
+}
+
+// outcome is when a request ended and whether it went through.
+type outcome struct {
+	at time.Time
+	ok bool
 }
 
 // ticket is what a request carries from its slot to its outcome.
@@ -116,7 +138,7 @@ func (l *limiter) take(now time.Time) (at time.Time, t ticket, ok bool) {
 	defer l.mu.Unlock()
 	gap := time.Duration(float64(time.Second) / l.rate)
 	at = l.last.Add(gap)
-	if l.last.IsZero() || at.Before(now) || at.Equal(now) {
+	if l.last.IsZero() || !at.After(now) {
 		// Sent on time (or late, by less than a gap: the lateness of a
 		// timer is not carried over), or after an idle spell, which
 		// gives no burst credit.
@@ -129,41 +151,47 @@ func (l *limiter) take(now time.Time) (at time.Time, t ticket, ok bool) {
 	return at, ticket{}, false
 }
 
-// measured returns the accepted rate over the latest successes that are
-// not older than measureAge.
-func (l *limiter) measured(now time.Time) (float64, bool) {
-	n := 0
+func (l *limiter) record(now time.Time, ok bool) {
+	l.outs[l.pos] = outcome{now, ok}
+	l.pos = (l.pos + 1) % measureN
+	if l.outN < measureN {
+		l.outN++
+	}
+}
+
+// estimate returns what the latest outcomes (not older than measureAge)
+// say about the server's limit: the rate requests were sent at when at
+// least half went through, else twice the rate that went through.
+func (l *limiter) estimate(now time.Time) (float64, bool) {
+	n, oks := 0, 0
 	var oldest, newest time.Time
-	for i := 1; i <= l.okN; i++ {
-		t := l.oks[(l.okPos+measureN-i)%measureN]
-		if now.Sub(t) > measureAge {
+	for i := 1; i <= l.outN; i++ {
+		o := l.outs[(l.pos+measureN-i)%measureN]
+		if now.Sub(o.at) > measureAge {
 			break
 		}
 		if i == 1 {
-			newest = t
+			newest = o.at
 		}
-		oldest = t
+		oldest = o.at
 		n++
-	}
-	if n < measureLo {
-		return 0, false
+		if o.ok {
+			oks++
+		}
 	}
 	span := newest.Sub(oldest).Seconds()
-	if span <= 0 {
+	if n < measureLo || oks == 0 || span <= 0 {
 		return 0, false
 	}
-	return float64(n-1) / span, true
+	sent := float64(n-1) / span
+	return sent * math.Min(1, 2*float64(oks)/float64(n)), true
 }
 
 // success records a request that went through.
 func (l *limiter) success(now time.Time, _ ticket) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.oks[l.okPos] = now
-	l.okPos = (l.okPos + 1) % measureN
-	if l.okN < measureN {
-		l.okN++
-	}
+	l.record(now, true)
 	l.okSinceCut++
 	if l.slow {
 		l.rate += slowGain
@@ -178,13 +206,27 @@ func (l *limiter) success(now time.Time, _ ticket) {
 func (l *limiter) throttled(now time.Time, t ticket) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.record(now, false)
+	l.thrSinceCut++
 	if t.epoch != l.epoch {
 		return // sent before the last cut: the same burst
 	}
+	if b := l.background(); b > 0 {
+		n := float64(l.okSinceCut + l.thrSinceCut)
+		if float64(l.thrSinceCut) <= (b+backgroundMargin)*n+1 {
+			return // no more than the usual share of throttles
+		}
+	}
+	// The share of throttles since the last cut, for background.
+	if n := l.okSinceCut + l.thrSinceCut; n >= minTooth {
+		l.teeth[l.toothPos] = float64(l.thrSinceCut) / float64(n)
+		l.toothPos = (l.toothPos + 1) % len(l.teeth)
+		l.toothN = min(l.toothN+1, len(l.teeth))
+	}
 	l.epoch++
 	l.cuts++
-	if m, ok := l.measured(now); ok && (l.okSinceCut > 0 || l.cuts == 1) {
-		l.wmax = math.Min(l.rate, m)
+	if est, ok := l.estimate(now); ok && (l.okSinceCut > 0 || l.cuts == 1) {
+		l.wmax = math.Min(l.rate, est)
 		l.rate = beta * l.wmax
 		l.measuredCut = true
 	} else {
@@ -198,7 +240,7 @@ func (l *limiter) throttled(now time.Time, t ticket) {
 		l.rate /= 2
 	}
 	l.slow = false
-	l.okSinceCut = 0
+	l.okSinceCut, l.thrSinceCut = 0, 0
 	l.rate = math.Max(l.cfg.MinRate, math.Min(l.rate, l.cfg.MaxRate))
 	l.wmax = math.Max(l.wmax, l.rate)
 	l.cut = now
@@ -208,6 +250,24 @@ func (l *limiter) throttled(now time.Time, t ticket) {
 	if now.After(l.last) {
 		l.last = now
 	}
+}
+
+// background returns the share of calls the server throttles whatever the
+// rate: the smallest share of throttles in the latest teeth, if all had one
+// of at least backgroundMin. A server that throttles only above its limit
+// has teeth with a throttle or two in dozens of calls, so 0.
+func (l *limiter) background() float64 {
+	if l.toothN < len(l.teeth) {
+		return 0
+	}
+	b := 1.0
+	for _, p := range l.teeth {
+		b = math.Min(b, p)
+	}
+	if b < backgroundMin {
+		return 0
+	}
+	return b
 }
 
 // current returns the rate now.

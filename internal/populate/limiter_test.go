@@ -20,6 +20,9 @@ type simulation struct {
 	// stormAt, stormFor: from stormAt on, every request is refused for
 	// stormFor.
 	stormAt, stormFor time.Duration
+	// faultEvery: every n-th request is refused whatever the rate, as
+	// the emulator's fault injection does.
+	faultEvery int
 	seed              uint64
 }
 
@@ -92,6 +95,10 @@ func (s simulation) run() simResult {
 			last = e.at
 			since := e.at.Sub(start)
 			e.ok = tokens >= 1 && (since < s.stormAt || since >= s.stormAt+s.stormFor)
+			if s.faultEvery > 0 && res.requests%s.faultEvery == 0 {
+				e.ok = false
+				tokens++ // refused before the bucket
+			}
 			if e.ok {
 				tokens--
 			}
@@ -140,6 +147,10 @@ func TestLimiterConvergesInSimulation(t *testing.T) {
 		// Everything is refused for 3s in the middle (the ideal time
 		// counts them): the rate backs off, then climbs back in seconds.
 		{"storm", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1000, stormAt: 20 * time.Second, stormFor: 3 * time.Second}, 0, 0.1},
+		// The emulator's fault injection refuses every 4th call; the
+		// ideal time counts the refused calls.
+		{"every 4th call refused, no limit", simulation{limit: 1e6, burst: 1e6, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 0, 0.26},
+		{"every 4th call refused, 20/s", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 0, 0.3},
 		{"high limit 1000/s", simulation{limit: 1000, burst: 50, latency: 5 * time.Millisecond, workers: 8, jobs: 20000}, 0, 0},
 		{"start far above the limit", simulation{limit: 5, burst: 5, latency: 50 * time.Millisecond, workers: 8, jobs: 500, initial: 500}, 0, 0.12},
 		// A bucket without burst throttles whenever two requests arrive a
@@ -154,7 +165,11 @@ func TestLimiterConvergesInSimulation(t *testing.T) {
 				sim := tt.sim
 				sim.seed = seed
 				r := sim.run()
-				ideal := time.Duration(float64(sim.jobs)/min(sim.limit, float64(sim.workers)/sim.latency.Seconds())*float64(time.Second)) + sim.stormFor
+				calls := float64(sim.jobs)
+				if sim.faultEvery > 0 {
+					calls *= float64(sim.faultEvery) / float64(sim.faultEvery-1)
+				}
+				ideal := time.Duration(calls/min(sim.limit, float64(sim.workers)/sim.latency.Seconds())*float64(time.Second)) + sim.stormFor
 				ratio := r.elapsed.Seconds() / ideal.Seconds()
 				if seed == 0 {
 					t.Logf("elapsed %v (%.3f× ideal), %d requests, %d throttled (%.1f%%), %d cuts, max attempts %d",
