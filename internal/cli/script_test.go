@@ -58,6 +58,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emu":        cmdEmu,
 			"emucount":   cmdEmuCount,
+			"emusso":     cmdEmuSSO,
 			"emufault":   cmdEmuFault,
 			"emuexpire":  cmdEmuExpire,
 			"closedport": cmdClosedPort,
@@ -326,4 +327,30 @@ func cmdBlackhole(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	})
 	ts.Setenv(args[0], "http://"+l.Addr().String())
+}
+
+// emusso expire|revoke [USER]: expire access tokens / revoke refresh tokens;
+// emusso approve USER|off: the user that approves every login ("off": none).
+func cmdEmuSSO(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: emusso expire|revoke [USER] | emusso approve USER|off")
+	}
+	srv := emuOf(ts).srv
+	user := ""
+	if len(args) == 2 {
+		user = args[1]
+	}
+	switch args[0] {
+	case "expire":
+		srv.ExpireSSOTokens(user)
+	case "revoke":
+		srv.RevokeRefreshTokens(user)
+	case "approve":
+		if user == "off" {
+			user = ""
+		}
+		ts.Check(srv.SetAutoApproveUser(user))
+	default:
+		ts.Fatalf("unknown emusso command %q", args[0])
+	}
 }

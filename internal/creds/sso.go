@@ -35,6 +35,18 @@ func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 		return nil, err
 	}
 	rc, err := c.RoleCredentials(r.ctx, tok, st.SSOAccountID.Text, st.SSORoleName.Text, sess.Region)
+	if errors.As(err, &lr) {
+		// Rejected although it looked valid: renew it silently if the
+		// refresh token allows, else sign in (on a terminal), then retry once.
+		r.dbg.printf("sso: the token was rejected: renewing it")
+		tok, err = c.Renew(r.ctx, sess, tok)
+		if errors.As(err, &lr) && r.opts.SSOLogin != nil {
+			tok, err = r.opts.SSOLogin(sess)
+		}
+		if err == nil {
+			rc, err = c.RoleCredentials(r.ctx, tok, st.SSOAccountID.Text, st.SSORoleName.Text, sess.Region)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

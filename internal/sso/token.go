@@ -149,3 +149,35 @@ func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 	}
 	return &nt, nil
 }
+
+// Renew replaces a token that IAM Identity Center rejected (a 401 although
+// it had not expired: signed out elsewhere, or revoked). Under the session
+// lock, a token another process has already replaced is returned as it is;
+// otherwise the refresh grant runs when the file allows it. Without a way to
+// refresh, the error is a *LoginRequiredError.
+func (c *Client) Renew(ctx context.Context, sess Session, rejected *Token) (*Token, error) {
+	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.printf("waiting for another process's login or refresh of %s", sess) })
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	t, err := c.ReadToken(sess)
+	if err != nil {
+		return nil, err
+	}
+	if rejected != nil && t.AccessToken != rejected.AccessToken && t.ValidAt(c.now(), MinValidity) {
+		return t, nil
+	}
+	if !t.canRefresh(c.now()) {
+		return nil, loginRequired(sess, "IAM Identity Center no longer accepts the cached token")
+	}
+	nt, err := c.refresh(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.writeToken(nt); err != nil {
+		return nil, err
+	}
+	c.dbg.printf("renewed the rejected token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
+	return nt, nil
+}
