@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -290,7 +291,96 @@ func writeAccounts(w io.Writer, accounts []lsAccount, asJSON bool) error {
 	return tw.Flush()
 }
 
-// ssoPopulate is wired once the populate package lands.
+// portalLister adapts the SSO client to populate.Lister: one request per
+// call, failures classified so that populate owns pacing and retries.
+type portalLister struct {
+	c   *sso.Client
+	tok *sso.Token
+}
+
+func (l portalLister) ListAccounts(ctx context.Context, next string) ([]populate.Account, string, error) {
+	accts, next, err := l.c.AccountsPage(ctx, l.tok, next)
+	out := make([]populate.Account, len(accts))
+	for i, a := range accts {
+		out[i] = populate.Account{ID: a.ID, Name: a.Name}
+	}
+	return out, next, classifyPortal(err)
+}
+
+func (l portalLister) ListAccountRoles(ctx context.Context, accountID, next string) ([]string, string, error) {
+	roles, next, err := l.c.RolesPage(ctx, l.tok, accountID, next)
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = r.Name
+	}
+	return out, next, classifyPortal(err)
+}
+
+// classifyPortal marks throttling and transient failures for populate's
+// retry logic; everything else (401, 404 ...) is fatal.
+func classifyPortal(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		th  *sso.ThrottledError
+		net *sso.NetworkError
+		api *sso.APIError
+	)
+	switch {
+	case errors.As(err, &th):
+		return &populate.RequestError{Kind: populate.Throttled, Err: err}
+	case errors.As(err, &net) && net.Timeout == 0:
+		return &populate.RequestError{Kind: populate.Transient, Err: err}
+	case errors.As(err, &api) && api.Status >= 500:
+		return &populate.RequestError{Kind: populate.Transient, Err: err}
+	}
+	return err
+}
+
 func ssoPopulate(ctx context.Context, args []string, s *term.Streams) error {
-	return errors.New("sso populate is not available in this build")
+	var o populate.Options
+	var debug bool
+	fs := flags.New("sso populate")
+	fs.String(&o.SSOSession, "sso-session", "")
+	fs.String(&o.Prefix, "prefix", "")
+	fs.String(&o.Template, "name-template", "")
+	fs.String(&o.Region, "region", "r")
+	fs.Bool(&o.Prune, "prune", "")
+	fs.Bool(&o.DryRun, "dry-run", "")
+	fs.Bool(&debug, "debug", "")
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	if len(fs.Args()) > 0 {
+		return usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))
+	}
+	if o.SSOSession == "" {
+		return usage(errors.New("populate needs --sso-session NAME"))
+	}
+	t := ssoTarget{session: o.SSOSession}
+	sess, err := t.resolve(s)
+	if err != nil {
+		return err
+	}
+	c, err := ssoClient(s, debug)
+	if err != nil {
+		return err
+	}
+	tok, err := ssoToken(ctx, s, c, sess, debug)
+	if err != nil {
+		return err
+	}
+	o.ConfigPath, _ = awsconfig.Locate(s.Getenv)
+	o.Lister = portalLister{c: c, tok: tok}
+	o.Progress, o.ProgressTTY = s.Err, s.StderrTTY
+	sum, err := populate.Populate(ctx, o)
+	if err != nil {
+		return err
+	}
+	if o.DryRun {
+		io.WriteString(s.Out, sum.Diff)
+	}
+	s.Noticef("%s", sum)
+	return nil
 }

@@ -138,6 +138,10 @@ func configFile(t *testing.T, content string) string {
 	return path
 }
 
+func writeFile(path, content string) error {
+	return os.WriteFile(path, []byte(content), 0o600)
+}
+
 func read(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)

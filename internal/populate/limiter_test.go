@@ -21,9 +21,11 @@ type simulation struct {
 	// stormFor.
 	stormAt, stormFor time.Duration
 	// faultEvery: every n-th request is refused whatever the rate, as
-	// the emulator's fault injection does.
-	faultEvery int
-	seed              uint64
+	// the emulator's fault injection does; faultRandom: each request is
+	// refused with that probability.
+	faultEvery  int
+	faultRandom float64
+	seed        uint64
 }
 
 type simResult struct {
@@ -94,11 +96,8 @@ func (s simulation) run() simResult {
 			tokens = math.Min(s.burst, tokens+e.at.Sub(last).Seconds()*s.limit)
 			last = e.at
 			since := e.at.Sub(start)
-			e.ok = tokens >= 1 && (since < s.stormAt || since >= s.stormAt+s.stormFor)
-			if s.faultEvery > 0 && res.requests%s.faultEvery == 0 {
-				e.ok = false
-				tokens++ // refused before the bucket
-			}
+			fault := s.faultEvery > 0 && res.requests%s.faultEvery == 0 || rng.Float64() < s.faultRandom // refused before the bucket
+			e.ok = !fault && tokens >= 1 && (since < s.stormAt || since >= s.stormAt+s.stormFor)
 			if e.ok {
 				tokens--
 			}
@@ -149,13 +148,22 @@ func TestLimiterConvergesInSimulation(t *testing.T) {
 		{"storm", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1000, stormAt: 20 * time.Second, stormFor: 3 * time.Second}, 0, 0.1},
 		// The emulator's fault injection refuses every 4th call; the
 		// ideal time counts the refused calls.
-		{"every 4th call refused, no limit", simulation{limit: 1e6, burst: 1e6, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 0, 0.26},
-		{"every 4th call refused, 20/s", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 0, 0.3},
+		// ideal time counts the refused calls, not their backoff.
+		{"every 4th call refused, no limit", simulation{limit: 1e6, burst: 1e6, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 1.5, 0.26},
+		// Refused at random, whatever the rate: the background share is
+		// noisy, so a false cut now and then.
+		{"a quarter of the calls refused at random, no limit", simulation{limit: 1e6, burst: 1e6, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultRandom: 0.25}, 2, 0.3},
+		{"a tenth of the calls refused at random, 20/s", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultRandom: 0.1}, 1.5, 0.25},
+		// 40 % refused at random: one call in 10,000 is refused ten times
+		// in a row, so the attempts are not checked (Options.Retry can
+		// allow more); the rate must not collapse.
+		{"40% of the calls refused at random, 20/s", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultRandom: 0.4}, 3.5, 0.55},
+		{"every 4th call refused, 20/s", simulation{limit: 20, burst: 20, latency: 80 * time.Millisecond, workers: 8, jobs: 1500, faultEvery: 4}, 1.25, 0.36},
 		{"high limit 1000/s", simulation{limit: 1000, burst: 50, latency: 5 * time.Millisecond, workers: 8, jobs: 20000}, 0, 0},
 		{"start far above the limit", simulation{limit: 5, burst: 5, latency: 50 * time.Millisecond, workers: 8, jobs: 500, initial: 500}, 0, 0.12},
 		// A bucket without burst throttles whenever two requests arrive a
 		// little closer than 1/limit, so the sawtooth settles lower.
-		{"start far above the limit, strict bucket", simulation{limit: 5, burst: 1, latency: 50 * time.Millisecond, workers: 8, jobs: 500, initial: 500}, 1.25, 0.12},
+		{"start far above the limit, strict bucket", simulation{limit: 5, burst: 1, latency: 50 * time.Millisecond, workers: 8, jobs: 500, initial: 500}, 1.3, 0.12},
 		{"start below the limit, 32 workers", simulation{limit: 100, burst: 100, latency: 100 * time.Millisecond, workers: 32, jobs: 3000, initial: 1}, 0, 0},
 		{"concurrency bound", simulation{limit: 1000, burst: 1000, latency: 100 * time.Millisecond, workers: 8, jobs: 800}, 0, 0},
 	}
@@ -165,11 +173,14 @@ func TestLimiterConvergesInSimulation(t *testing.T) {
 				sim := tt.sim
 				sim.seed = seed
 				r := sim.run()
+				// Refused calls take a worker's time but no token.
 				calls := float64(sim.jobs)
 				if sim.faultEvery > 0 {
 					calls *= float64(sim.faultEvery) / float64(sim.faultEvery-1)
 				}
-				ideal := time.Duration(calls/min(sim.limit, float64(sim.workers)/sim.latency.Seconds())*float64(time.Second)) + sim.stormFor
+				calls /= 1 - sim.faultRandom
+				secs := max(float64(sim.jobs)/sim.limit, calls/(float64(sim.workers)/sim.latency.Seconds()))
+				ideal := time.Duration(secs*float64(time.Second)) + sim.stormFor
 				ratio := r.elapsed.Seconds() / ideal.Seconds()
 				if seed == 0 {
 					t.Logf("elapsed %v (%.3f× ideal), %d requests, %d throttled (%.1f%%), %d cuts, max attempts %d",
@@ -180,7 +191,7 @@ func TestLimiterConvergesInSimulation(t *testing.T) {
 				if ratio > maxRatio {
 					t.Errorf("seed %d: %.3f× the ideal time", seed, ratio)
 				}
-				if r.maxAttempts >= 10 {
+				if r.maxAttempts >= 10 && sim.faultRandom < 0.4 {
 					t.Errorf("seed %d: a request needed %d attempts", seed, r.maxAttempts)
 				}
 				if frac := float64(r.throttled) / float64(r.requests); frac > maxThrottled {
@@ -222,32 +233,101 @@ func TestLimiterRules(t *testing.T) {
 		t.Errorf("rate after a second throttle of the epoch = %v (cuts %d)", r, l.cuts)
 	}
 
-	// With a measurement, a throttle cuts to beta × the accepted rate.
+	// With a measurement, a throttle cuts to beta × the rate that went
+	// through: 16 outcomes 10ms apart (100/s sent), 15 of them successes.
 	l = newLimiter(LimiterConfig{InitialRate: 1000})
 	var last ticket
-	for i := range measureN {
+	for i := range measureN - 1 {
 		_, last, _ = l.take(at(i * 10))
-		l.success(at(i*10), last) // 100/s accepted
+		l.success(at(i*10), last)
 	}
-	l.throttled(at(measureN*10), last)
-	if r := l.current(); math.Abs(r-beta*100) > 1e-6 {
-		t.Errorf("rate after a measured throttle = %v, want %v", r, beta*100)
+	l.throttled(at((measureN-1)*10), last)
+	wmax := 100.0 * 15 / 16
+	if r := l.current(); math.Abs(r-beta*wmax) > 1e-6 || l.wmax != wmax {
+		t.Errorf("rate after a measured throttle = %v (wmax %v), want %v (%v)", r, l.wmax, beta*wmax, wmax)
 	}
-	// The cubic curve is back at wmax after K seconds, and above it later.
-	_, tk, _ = l.take(at(measureN*10 + 500))
-	l.success(at(measureN*10+1000), tk)
-	if r := l.current(); math.Abs(r-100) > 1 {
-		t.Errorf("rate K seconds after the cut = %v, want about 100", r)
+	// The cubic curve is back at wmax after K (here 1s), and well above it
+	// 2s later.
+	cut := (measureN - 1) * 10
+	_, tk, _ = l.take(at(cut + 500))
+	l.success(at(cut+1000), tk)
+	if r := l.current(); math.Abs(r-wmax) > 1e-6 {
+		t.Errorf("rate K after the cut = %v, want %v", r, wmax)
 	}
-	l.success(at(measureN*10+3000), tk)
-	if r := l.current(); r < 150 {
-		t.Errorf("rate 3s after the cut = %v, want well above 100", r)
+	// It climbs no faster than maxStep a success.
+	l.success(at(cut+3000), tk)
+	if r, want := l.current(), wmax*maxStep+1; math.Abs(r-want) > 1e-6 {
+		t.Errorf("rate 3s after the cut = %v, want %v", r, want)
+	}
+	for range 10 {
+		l.success(at(cut+3000), tk)
+	}
+	if r, want := l.current(), wmax*(1+cubicC*8); math.Abs(r-want) > 1e-6 {
+		t.Errorf("rate 3s after the cut, after more successes = %v, want %v", r, want)
+	}
+
+	// A storm: nothing goes through after a cut; every second throttle
+	// (one alone may be chance) halves the rate, and wmax stays.
+	l.throttled(at(cut+4000), ticket{epoch: l.epoch})
+	w, r := l.wmax, l.current()
+	for i := range 4 {
+		l.throttled(at(cut+4001+i), ticket{epoch: l.epoch})
+	}
+	if l.wmax != w || l.current() != r/4 {
+		t.Errorf("storm: wmax %v, rate %v; want %v, %v", l.wmax, l.current(), w, r/4)
+	}
+
+	// Background: every 4th call refused whatever the rate. After five
+	// teeth with a share of throttles below wmax, it is background: a slow
+	// start, and throttles within the share no longer cut.
+	l = newLimiter(LimiterConfig{InitialRate: 100})
+	now := 0
+	call := func(ok bool) {
+		now += 10
+		slot, tk, took := l.take(at(now))
+		for ; !took; slot, tk, took = l.take(slot) {
+			now = int(slot.Sub(t0) / time.Millisecond)
+		}
+		if ok {
+			l.success(at(now), tk)
+		} else {
+			l.throttled(at(now), tk)
+		}
+	}
+	for range 20 {
+		call(true)
+	}
+	for range 8 {
+		call(true)
+		call(true)
+		call(true)
+		call(false)
+	}
+	if b := l.bg; b < 0.2 || b > 0.34 || !l.slow {
+		t.Errorf("background = %v, slow start %v", b, l.slow)
+	}
+	cuts := l.cuts
+	for range 40 {
+		call(true)
+		call(true)
+		call(true)
+		call(false)
+	}
+	if l.cuts != cuts {
+		t.Errorf("background throttles cut the rate %d times", l.cuts-cuts)
+	}
+	// Throttles beyond it still cut.
+	for range 6 {
+		call(false)
+	}
+	if l.cuts == cuts {
+		t.Error("throttles above the background did not cut")
 	}
 
 	// Bounds.
 	l = newLimiter(LimiterConfig{InitialRate: 1, MinRate: 0.5, MaxRate: 20})
 	for i := range 10 {
-		l.throttled(at(i), ticket{l.epoch})
+		l.throttled(at(i), ticket{epoch: l.epoch})
 	}
 	if r := l.current(); r != 0.5 {
 		t.Errorf("rate floor = %v", r)

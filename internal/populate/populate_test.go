@@ -3,6 +3,7 @@ package populate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -477,27 +478,28 @@ func TestPopulateCancelled(t *testing.T) {
 }
 
 func TestPopulateThrottleStorm(t *testing.T) {
-	// Every account's first two attempts are throttled: all complete, no
-	// failure surfaces.
+	// The portal refuses everything for its first 300ms, then allows
+	// 500 calls a second: every account gets its roles, no failure
+	// surfaces, and the refused calls were retried.
 	path := configFile(t, session)
 	var accounts []string
-	for i := range 40 {
-		accounts = append(accounts, strings.Repeat("9", 10)+string(rune('a'+i/10))+string(rune('a'+i%10))+":a")
+	for i := range 300 {
+		accounts = append(accounts, fmt.Sprintf("%012d:a%d", 100000000000+i, i))
 	}
 	o := org([]string{"Admin"}, accounts...)
-	var seen = map[string]int{}
-	var mu = make(chan struct{}, 1)
-	o.beforeRoles = func(id string, _ int) error {
-		mu <- struct{}{}
-		defer func() { <-mu }()
-		seen[id]++
-		if seen[id] <= 2 {
+	o.pageSize = 100
+	o.bucket = newBucket(500, 10)
+	stormEnds := time.Now().Add(300 * time.Millisecond)
+	o.beforeRoles = func(string, int) error {
+		if time.Now().Before(stormEnds) {
 			return &RequestError{Kind: Throttled, Err: errors.New("TooManyRequestsException")}
 		}
 		return nil
 	}
-	sum := run(t, opts(path, o))
-	if len(sum.Added) != 40 || sum.Stats.Throttled != 80 || sum.Stats.Retries != 80 {
+	op := opts(path, o)
+	op.Limiter = LimiterConfig{} // the defaults, as in the CLI
+	sum := run(t, op)
+	if len(sum.Added) != 300 || sum.Stats.Throttled == 0 || sum.Stats.Retries != sum.Stats.Throttled {
 		t.Errorf("added %d, stats %+v", len(sum.Added), sum.Stats)
 	}
 }
