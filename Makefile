@@ -42,6 +42,7 @@ demo: build
 
 bench: build
 	./scripts/bench.sh
+	./scripts/bench-sso.sh
 
 # The release matrix: fails if any platform stops compiling.
 cross:
