@@ -7,12 +7,12 @@ LDFLAGS := -s -w -X github.com/assume-cli/assume/internal/cli.Version=$(VERSION)
 .PHONY: build install test test-deps vet unit e2e fuzz demo bench cross clean
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume-aws ./cmd/assume-aws
-	$(GO) build -trimpath -o $(BIN)/awsemu ./cmd/awsemu
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume-aws ./cmd/assume-aws
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/awsemu ./cmd/awsemu
 
 install:
-	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/assume ./cmd/assume-aws
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/assume ./cmd/assume-aws
 
 # Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
 # installed when missing; then vet, unit tests with the race detector, and

@@ -1,8 +1,10 @@
 package awsconfig
 
 import (
-	"os/user"
+	"bufio"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -10,15 +12,33 @@ import (
 // machine, as the SDKs find them: AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE (with a leading "~" expanded), else
 // ~/.aws/config and ~/.aws/credentials. When the environment names no home
-// folder, the user database is asked.
+// folder, /etc/passwd is asked (not os/user: with cgo it makes the binary
+// dynamically linked, which costs every run a few milliseconds of loading).
 func Locate(getenv func(string) string) (config, credentials string) {
 	home := homeDir(runtime.GOOS, getenv)
-	if home == "" {
-		if u, err := user.Current(); err == nil {
-			home = u.HomeDir
-		}
+	if home == "" && runtime.GOOS != "windows" {
+		home = passwdHome(os.Getuid())
 	}
 	return locate(runtime.GOOS, getenv, home)
+}
+
+// passwdHome returns the home folder of uid from /etc/passwd, or "".
+func passwdHome(uid int) string {
+	f, err := os.Open("/etc/passwd")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	want := strconv.Itoa(uid)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// name:password:uid:gid:gecos:home:shell
+		fields := strings.Split(sc.Text(), ":")
+		if len(fields) >= 7 && fields[2] == want {
+			return fields[5]
+		}
+	}
+	return ""
 }
 
 // LocateOn is Locate for the platform goos ("windows", "linux", "darwin", …)

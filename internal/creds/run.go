@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os/user"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +81,7 @@ type runner struct {
 	sdk        *sdk
 	noticed    bool
 	identities map[string]*cache.Identity
+	start      time.Time // when Get began: cache entries written later are fresh
 }
 
 func newRunner(ctx context.Context, plan *chain.Plan, opts Options, dbg *debugLog) *runner {
@@ -431,9 +431,7 @@ func (r *runner) fallbackSessionName() string {
 		u = r.opts.Getenv("USERNAME")
 	}
 	if u == "" {
-		if cu, err := user.Current(); err == nil {
-			u = cu.Username
-		}
+		u = r.opts.Getenv("LOGNAME")
 	}
 	if s := SanitizeSessionName("assume-" + u); len(s) >= 2 {
 		return strings.TrimRight(s, "-")
