@@ -1,42 +1,43 @@
 package populate
 
 // The adaptive limiter paces requests to a rate it learns from the server,
-// the way CUBIC paces a TCP window, on a rate instead of a window:
+// the way CUBIC paces a TCP window, on a rate instead of a window. Each rule
+// below was settled against the simulations in limiter_test.go.
 //
-//   - requests start one after another at least 1/rate apart, the gap taken
-//     from the rate when the slot comes (so a cut applies at once), and no
-//     burst credit builds up while idle (a pause never turns into a storm);
-//   - slow start: until the first throttle each success raises the rate by
-//     slowGain, so it grows by e every 1/slowGain seconds;
-//   - on a throttle, wmax (the rate the server allows, as far as we know)
-//     becomes the rate that went through lately (above its limit, a server
-//     lets through about its limit), capped by the rate, and the rate falls
-//     to beta × wmax. When nothing went
-//     through since the previous cut, or too little in the last 30s (the
-//     start, or a storm), the rate halves instead, and wmax, once measured,
-//     stays, so that the rate climbs back quickly when requests go through
-//     again. Throttles of requests sent before a cut are the same burst and
-//     do not cut again (one cut per epoch);
-//   - afterwards the rate follows wmax × (1 + cubicC × ((t − K)/S)³), t the
-//     time since the cut, K the time at which the curve is back at wmax and
-//     S the time unit, 1s or toothRequests requests at wmax if that is
-//     longer, up to 4s: fast while far below wmax (recovery after a storm),
-//     flat near it, then probing past it ever faster until the next
-//     throttle. The curve scales with wmax, so the sawtooth has the same
-//     shape at 20 and at 2,000 requests a second: beta × limit up to a
-//     little over the limit, about 2S a tooth, a throttle or a few a tooth;
-//   - a server that throttles a share of the calls whatever the rate (fault
-//     injection, a quota shared with others) would cut the rate every few
-//     calls until it collapses. Calls sent below wmax, where a limit does
-//     not throttle (after a measured cut: a storm's are forgotten), tell
-//     it apart: when at least backgroundMin of the
-//     latest bgWindow of them were throttled, and in each half of them
-//     between backgroundGone and backgroundMax (steady, not a storm), that
-//     share is background, until it falls under backgroundGone or the
-//     newer half goes over backgroundMax. Its
-//     discovery undoes the cuts by a slow start, and from then on throttles
-//     cut the rate only when, among the latest outcomes, they exceed what
-//     the background makes by backgroundZ standard deviations and one.
+//   - Pacing: requests start at least 1/rate apart, the gap taken from the
+//     rate when the slot comes (a cut applies at once); no burst credit
+//     builds up while idle, so a pause never turns into a storm.
+//   - Slow start: until the first throttle each success adds slowGain to
+//     the rate, which so grows by e every 1/slowGain seconds.
+//   - A throttle cuts the rate once per burst: throttles of requests sent
+//     before the last cut do not cut again (epochs). The cut sets wmax, the
+//     rate the server allows as far as we know, to the rate that went
+//     through lately (above its limit a server lets through about its
+//     limit), capped by the rate, and the rate to beta × wmax.
+//   - Storms: when nothing went through since the last cut, or too little in
+//     the last 30s, the rate halves instead (at the second such throttle:
+//     one alone may be chance) and wmax stays; once calls go through again
+//     the rate climbs back to wmax as in slow start. Before any estimate
+//     (a storm at the start) it slow-starts on past it.
+//   - After a cut the rate follows wmax × (1 + cubicC × ((t − K)/S)³), t the
+//     time since the cut, K when the curve is back at wmax, S the time unit
+//     (1s, or toothRequests calls at wmax, at most 4s), climbing it no
+//     faster than slow start: flat near wmax, then probing past it ever
+//     faster until the next throttle. The curve scales with wmax, so the
+//     sawtooth is the same at 2 and at 2,000 calls a second: from beta ×
+//     limit to a little over it, a throttle or a few a tooth.
+//   - Background: a server that refuses a share of the calls whatever the
+//     rate (fault injection, a quota shared with others) would make every
+//     tooth a few calls long and the rate collapse. Calls sent below wmax
+//     after a measured cut, where a limit does not throttle, tell it apart:
+//     when at least backgroundMin of the latest bgWindow of them were
+//     throttled, steadily (each half between backgroundGone and
+//     backgroundMax: not a storm), that share is background. Finding it
+//     undoes the cuts it caused by a slow start; from then on the estimate
+//     is divided by (1 − background), and throttles cut the rate only when,
+//     among the latest outcomes, they exceed what the background explains
+//     by backgroundZ standard deviations and one. It is forgotten when the
+//     share falls under backgroundGone, or in a storm.
 
 import (
 	"context"
@@ -63,7 +64,6 @@ const (
 
 	slowGain      = 16               // rate added per success in slow start (e-fold in 1/16 s)
 	beta          = 0.9              // fraction of the estimate kept after a throttle
-	maxStep       = 1.1              // most the rate grows a success on the curve (and +1)
 	cubicC        = 0.1              // cubic growth, relative to wmax, per span³
 	toothRequests = 12               // the span is at least 1s and this many requests at wmax,
 	maxSpan       = 4                // but at most 4s
@@ -110,6 +110,7 @@ type limiter struct {
 	cut             time.Time // when the rate was last cut
 	k               float64   // seconds after cut at which the curve is back at wmax
 	span            float64   // the curve's time unit in seconds
+	recovering      bool      // halved by a storm: slow start back to wmax
 	okSinceCut      int       // successes since the last cut
 	thrSinceCut     int       // throttles of requests sent since the last cut
 
@@ -266,15 +267,24 @@ func (l *limiter) success(now time.Time, t ticket) {
 		// the limit (a storm at the start): slow start again.
 		l.slow = true
 	}
-	if l.slow {
+	switch {
+	case l.slow:
 		l.rate += slowGain
-	} else {
+	case l.recovering:
+		// After a storm: back to wmax as fast as slow start, then on
+		// along the curve from there.
+		l.rate = math.Min(l.rate+slowGain, l.wmax)
+		if l.rate >= l.wmax {
+			l.recovering = false
+			l.cut, l.k = now, 0
+		}
+	default:
 		// The curve runs on time, but the rate climbs it no faster than
-		// maxStep a success: after a spell with few successes (a storm)
+		// slow start does: after a spell with few successes (a storm)
 		// it does not jump.
 		x := (now.Sub(l.cut).Seconds() - l.k) / l.span
 		target := l.wmax * (1 + cubicC*x*x*x)
-		l.rate = math.Max(l.rate, math.Min(target, l.rate*maxStep+1))
+		l.rate = math.Max(l.rate, math.Min(target, l.rate+slowGain))
 	}
 	l.rate = math.Max(l.cfg.MinRate, math.Min(l.rate, l.cfg.MaxRate))
 }
@@ -307,6 +317,7 @@ func (l *limiter) throttled(now time.Time, t ticket) {
 		l.wmax = math.Min(l.rate, est)
 		l.rate = beta * l.wmax
 		l.measuredCut, l.lastCutMeasured = true, true
+		l.recovering = false
 	} else {
 		// Nothing went through since the last cut, or lately: the
 		// rate is far above the limit (at the start), or it is a
@@ -314,6 +325,7 @@ func (l *limiter) throttled(now time.Time, t ticket) {
 		// before, to climb back quickly once requests go through.
 		l.wmax = math.Max(l.wmax, l.rate)
 		l.rate /= 2
+		l.recovering = true
 		if !l.lastCutMeasured {
 			// Halving after halving: a storm, which says nothing
 			// about background.

@@ -344,8 +344,20 @@ func apply(data []byte, accounts []listedAccount, s *settings) ([]byte, *Summary
 	// Names that are not ours to use: profiles outside the block (other
 	// blocks included) and "default".
 	taken := map[string]string{"default": `reserved (a profile named "default" would replace the default profile)`}
-	for _, sec := range doc.Sections() {
-		i := sec.Line() - 1
+	// Section headers are the lines that start with "[", in the same
+	// order as doc.Sections (Section.Line would be quadratic here).
+	var headers []int
+	for i, l := range ls {
+		if strings.HasPrefix(l.text, "[") {
+			headers = append(headers, i)
+		}
+	}
+	secs := doc.Sections()
+	if len(secs) != len(headers) {
+		return nil, nil, errors.New("populate: sections and header lines disagree (a bug)")
+	}
+	for n, sec := range secs {
+		i := headers[n]
 		if mine != nil && i > mine.begin && i < mine.end {
 			continue
 		}
@@ -367,39 +379,33 @@ func apply(data []byte, accounts []listedAccount, s *settings) ([]byte, *Summary
 	sum := &Summary{Session: s.SSOSession, Accounts: len(accounts)}
 
 	// The listed pairs, in order of account id, then role name.
-	type pair struct {
-		wantedName
-		acct Account
-	}
-	var pairs []pair
+	var pairs []wantedName
 	listed := map[pairKey]bool{}
 	for _, a := range accounts {
-		if !tokenValue(a.ID) {
-			for _, r := range a.Roles {
-				sum.Skipped = append(sum.Skipped, Skipped{a.ID, r, "the account id cannot be written to the config file"})
-			}
-			continue
-		}
+		sum.Roles += len(a.Roles)
 		for _, r := range a.Roles {
-			sum.Roles++
-			if !tokenValue(r) {
-				sum.Skipped = append(sum.Skipped, Skipped{a.ID, r, "the role name cannot be written to the config file"})
-				continue
+			var why string
+			switch {
+			case !tokenValue(a.ID):
+				why = "the account id cannot be written to the config file"
+			case !tokenValue(r):
+				why = "the role name cannot be written to the config file"
 			}
 			base := s.Prefix + s.tmpl.render(nameVars{a.Name, a.ID, r, s.SSOSession})
-			if base == "" || !profileName(base) {
-				sum.Skipped = append(sum.Skipped, Skipped{a.ID, r, "the name template gives an empty name"})
+			if why == "" && !profileName(base) {
+				why = "the name template gives an empty name"
+			}
+			if why != "" {
+				sum.Skipped = append(sum.Skipped, Skipped{a.ID, r, why})
 				continue
 			}
-			k := pairKey{a.ID, r}
-			if listed[k] {
-				continue
+			if k := (pairKey{a.ID, r}); !listed[k] {
+				listed[k] = true
+				pairs = append(pairs, wantedName{k, base})
 			}
-			listed[k] = true
-			pairs = append(pairs, pair{wantedName{k, base}, a.Account})
 		}
 	}
-	slices.SortFunc(pairs, func(x, y pair) int {
+	slices.SortFunc(pairs, func(x, y wantedName) int {
 		if c := strings.Compare(x.key.AccountID, y.key.AccountID); c != 0 {
 			return c
 		}
@@ -434,11 +440,7 @@ func apply(data []byte, accounts []listedAccount, s *settings) ([]byte, *Summary
 		}
 	}
 
-	wanted := make([]wantedName, len(pairs))
-	for i, p := range pairs {
-		wanted[i] = p.wantedName
-	}
-	names := assignNames(wanted, taken, prev)
+	names := assignNames(pairs, taken, prev)
 	owner := map[string]int{}
 	for i, n := range names {
 		owner[n] = i
@@ -495,8 +497,13 @@ func apply(data []byte, accounts []listedAccount, s *settings) ([]byte, *Summary
 		profiles[i] = e.lines
 	}
 
-	blk := renderBlock(s.SSOSession, profiles, fileEOL(ls))
-	out := joinLines(splice(ls, mine, blk))
+	eol := fileEOL(ls)
+	out := joinLines(splice(ls, mine, renderBlock(s.SSOSession, profiles, eol)))
+	if e := fileEOL(splitLines(out)); e != eol {
+		// A file of one line ending in "\r" without a newline became a
+		// CRLF file when the block gave it one: the block follows.
+		out = joinLines(splice(ls, mine, renderBlock(s.SSOSession, profiles, e)))
+	}
 	sum.Changed = !bytes.Equal(out, data)
 	if _, err := awsconfig.Parse(out); err != nil {
 		return nil, nil, fmt.Errorf("populate produced a config it cannot read back (a bug): %w", err)

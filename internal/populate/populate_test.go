@@ -578,3 +578,57 @@ func TestOptionsValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestPopulateProgress(t *testing.T) {
+	defer func(d time.Duration) { progressInterval = d }(progressInterval)
+	progressInterval = time.Millisecond
+	for _, tty := range []bool{false, true} {
+		path := configFile(t, session)
+		o := org([]string{"Admin"}, "111111111111:a", "222222222222:b", "333333333333:c")
+		o.beforeRoles = func(string, int) error { time.Sleep(10 * time.Millisecond); return nil }
+		var buf strings.Builder
+		op := opts(path, o)
+		op.Progress, op.ProgressTTY = &buf, tty
+		run(t, op)
+		got := buf.String()
+		switch {
+		case !tty && got != "":
+			t.Errorf("progress on a non-terminal: %q", got)
+		case tty && (!strings.Contains(got, "accounts, ") || !strings.Contains(got, "req/s") || !strings.HasSuffix(got, "\r\x1b[K")):
+			t.Errorf("progress on a terminal: %q", got)
+		}
+	}
+}
+
+func TestPopulateSkips(t *testing.T) {
+	path := configFile(t, session)
+	o := org([]string{"Admin", "has space"}, "111111111111:dev", "bad id:x")
+	sum := run(t, opts(path, o))
+	want := []Skipped{
+		{"111111111111", "has space", "the role name cannot be written to the config file"},
+		{"bad id", "Admin", "the account id cannot be written to the config file"},
+		{"bad id", "has space", "the account id cannot be written to the config file"},
+	}
+	if len(sum.Skipped) != 3 || sum.Skipped[0] != want[0] || sum.Skipped[1] != want[1] || sum.Skipped[2] != want[2] {
+		t.Errorf("skipped = %+v", sum.Skipped)
+	}
+	if strings.Join(sum.Added, ",") != "dev/Admin" || sum.Roles != 4 || !strings.Contains(sum.String(), "3 skipped") {
+		t.Errorf("summary %s, %q", fmtSummary(sum), sum.String())
+	}
+}
+
+// loopLister returns the same page token forever.
+type loopLister struct{ fakeOrg }
+
+func (l *loopLister) ListAccounts(ctx context.Context, token string) ([]Account, string, error) {
+	return []Account{{"111111111111", "a"}}, "again", nil
+}
+
+func TestPopulateRepeatedToken(t *testing.T) {
+	path := configFile(t, session)
+	l := &loopLister{}
+	l.roles = map[string][]string{}
+	if _, err := Populate(context.Background(), opts(path, l)); !errors.Is(err, errRepeatedToken) {
+		t.Errorf("err = %v", err)
+	}
+}

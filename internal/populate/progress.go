@@ -22,8 +22,9 @@ type progress struct {
 	wg   sync.WaitGroup
 }
 
-// progressInterval is how often the line is redrawn.
-const progressInterval = 200 * time.Millisecond
+// progressInterval is how often the line is redrawn (a variable for
+// tests).
+var progressInterval = 200 * time.Millisecond
 
 func startProgress(w io.Writer, tty bool) *progress {
 	if w == nil || !tty {
