@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,8 +39,12 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, err := scriptFiles("testdata/script")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Files:               files,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
@@ -78,6 +83,31 @@ func TestScript(t *testing.T) {
 	})
 }
 
+// slowScripts run for minutes (waiting, mostly): they are started first, so
+// that the other scripts share the remaining test slots meanwhile instead
+// of waiting for them at the end.
+var slowScripts = []string{"refresh_awscli.txtar"}
+
+// scriptFiles lists the scripts in dir, slow ones first.
+func scriptFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var slow, rest []string
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".txtar") {
+			continue
+		}
+		if slices.Contains(slowScripts, e.Name()) {
+			slow = append(slow, filepath.Join(dir, e.Name()))
+		} else {
+			rest = append(rest, filepath.Join(dir, e.Name()))
+		}
+	}
+	return append(slow, rest...), nil
+}
+
 // awsCLIv2 is the path of the AWS CLI v2 (Debian's /usr/bin/aws), or "".
 func awsCLIv2() string {
 	const p = "/usr/bin/aws"
@@ -102,19 +132,31 @@ func emuOf(ts *testscript.TestScript) *emuState {
 	return st
 }
 
-// emu start [world.json]: serve awsemu on loopback for this script and point
-// assume (AWS_ENDPOINT_URL_STS) and the AWS CLI 2.9 (AWS_DATA_PATH endpoint
-// rules) at it. $EMU is its URL.
+// emu start [world.json] [lifetime=SECONDS]: serve awsemu on loopback for
+// this script and point assume (AWS_ENDPOINT_URL_STS) and the AWS CLI 2.9
+// (AWS_DATA_PATH endpoint rules) at it. $EMU is its URL. lifetime= caps the
+// life of every credential it issues (settings.credential_lifetime_seconds).
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || args[0] != "start" || len(args) > 2 {
-		ts.Fatalf("usage: emu start [world.json]")
+	const usage = "usage: emu start [world.json] [lifetime=SECONDS]"
+	if neg || len(args) < 1 || args[0] != "start" {
+		ts.Fatalf(usage)
 	}
 	path := ts.Getenv("WORLD")
-	if len(args) == 2 {
-		path = ts.MkAbs(args[1])
+	lifetime := -1
+	for _, a := range args[1:] {
+		if v, ok := strings.CutPrefix(a, "lifetime="); ok {
+			n, err := strconv.Atoi(v)
+			ts.Check(err)
+			lifetime = n
+			continue
+		}
+		path = ts.MkAbs(a)
 	}
 	w, err := awsemu.LoadWorld(path)
 	ts.Check(err)
+	if lifetime >= 0 {
+		w.Settings.CredentialLifetimeSeconds = lifetime
+	}
 	srv, err := awsemu.New(w, awsemu.Options{})
 	ts.Check(err)
 	hs := httptest.NewServer(srv.Handler())
@@ -149,11 +191,11 @@ func cmdEmuCount(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// emufault KIND [ACTION] [COUNT]: inject a fault (throttle, internal,
-// unavailable); emufault clear removes all.
+// emufault KIND [ACTION] [COUNT] [MS]: inject a fault (throttle, internal,
+// unavailable, or latency of MS milliseconds); emufault clear removes all.
 func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 {
-		ts.Fatalf("usage: emufault KIND [ACTION] [COUNT] | emufault clear")
+	if neg || len(args) < 1 || len(args) > 4 {
+		ts.Fatalf("usage: emufault KIND [ACTION] [COUNT] [MS] | emufault clear")
 	}
 	srv := emuOf(ts).srv
 	if args[0] == "clear" {
@@ -168,6 +210,11 @@ func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
 		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
 		f.Count = n
+	}
+	if len(args) > 3 {
+		n, err := strconv.Atoi(args[3])
+		ts.Check(err)
+		f.LatencyMS = n
 	}
 	ts.Check(srv.AddFault(f))
 }
@@ -330,7 +377,8 @@ func cmdBlackhole(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // emusso expire|revoke [USER]: expire access tokens / revoke refresh tokens;
-// emusso approve USER|off: the user that approves every login ("off": none).
+// emusso approve USER|off: the user that approves every login ("off": none);
+// emusso deny / emusso approve-next USER: decide the next login to start.
 func cmdEmuSSO(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 || len(args) > 2 {
 		ts.Fatalf("usage: emusso expire|revoke [USER] | emusso approve USER|off")
@@ -345,6 +393,30 @@ func cmdEmuSSO(ts *testscript.TestScript, neg bool, args []string) {
 		srv.ExpireSSOTokens(user)
 	case "revoke":
 		srv.RevokeRefreshTokens(user)
+	case "deny", "approve-next":
+		// Wait (up to 10 s) for a login to start, then decide it.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if p := srv.PendingAuthorizations(); len(p) > 0 {
+				var err error
+				switch {
+				case args[0] == "deny" && p[0].Kind == "device":
+					err = srv.DenyDevice(p[0].UserCode)
+				case args[0] == "deny":
+					_, err = srv.DenyAuthorization(p[0].RequestID)
+				case p[0].Kind == "device":
+					err = srv.ApproveDevice(p[0].UserCode, user)
+				default:
+					_, err = srv.ApproveAuthorization(p[0].RequestID, user)
+				}
+				ts.Check(err)
+				return
+			}
+			if time.Now().After(deadline) {
+				ts.Fatalf("no login to decide")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	case "approve":
 		if user == "off" {
 			user = ""
