@@ -405,6 +405,14 @@ func apply(data []byte, accounts []listedAccount, s *settings) ([]byte, *Summary
 			}
 		}
 	}
+	// Accounts arrive in the order their listings finished: sort what is
+	// reported so the same organisation always gives the same summary.
+	slices.SortFunc(sum.Skipped, func(x, y Skipped) int {
+		if c := strings.Compare(x.AccountID, y.AccountID); c != 0 {
+			return c
+		}
+		return strings.Compare(x.RoleName, y.RoleName)
+	})
 	slices.SortFunc(pairs, func(x, y wantedName) int {
 		if c := strings.Compare(x.key.AccountID, y.key.AccountID); c != 0 {
 			return c
