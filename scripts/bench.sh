@@ -56,47 +56,59 @@ awk 'BEGIN { for (i = 0; i < 10000; i++) printf "\n[profile acct-%d-role]\nrole_
 awscli=
 if [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; then awscli=/usr/bin/aws; fi
 
-envfor() { # the environment of one config
-	echo "env -i HOME=$tmp/home-$1 PATH=$bin:/usr/bin:/bin AWS_ENDPOINT_URL_STS=$url AWS_DATA_PATH=$data XDG_CACHE_HOME=$tmp/cache-$1 XDG_CONFIG_HOME=$tmp/xdg-$1"
+envfor() { # the environment of one config, as VAR=value words
+	echo "HOME=$tmp/home-$1 PATH=$bin:/usr/bin:/bin AWS_ENDPOINT_URL_STS=$url AWS_DATA_PATH=$data XDG_CACHE_HOME=$tmp/cache-$1 XDG_CONFIG_HOME=$tmp/xdg-$1"
 }
 S=$(envfor small)
 K=$(envfor 10k)
 
 # Warm the caches (ours and the AWS CLI's own ~/.aws/cli/cache).
-$S "$bin/assume" dev --print sh >/dev/null
-$K "$bin/assume" acct-5000-role --print sh >/dev/null
+env -i $S "$bin/assume" dev --print sh >/dev/null
+env -i $K "$bin/assume" acct-5000-role --print sh >/dev/null
 if [ -n "$awscli" ]; then
-	$S "$awscli" configure export-credentials --profile dev >/dev/null
-	$K "$awscli" configure export-credentials --profile acct-5000-role >/dev/null
+	env -i $S "$awscli" configure export-credentials --profile dev >/dev/null
+	env -i $K "$awscli" configure export-credentials --profile acct-5000-role >/dev/null
 fi
 
-cases=()   # "name|command"
-cases+=("Go hello-world|$tmp/hello-world")
-cases+=("assume --version|$bin/assume --version")
-cases+=("assume dev, cached (small)|$S $bin/assume dev --print sh")
-cases+=("assume credential-process --profile dev, cached (small)|$S $bin/assume credential-process --profile dev")
-cases+=("assume acct-5000-role, cached (10k)|$K $bin/assume acct-5000-role --print sh")
-cases+=("assume credential-process --profile acct-5000-role, cached (10k)|$K $bin/assume credential-process --profile acct-5000-role")
-cases+=("assume dev --refresh, uncached: one AssumeRole (small)|$S $bin/assume dev --refresh --print sh")
+# Each group runs with its config's environment exported, so that every
+# command is started directly (no `env` process in the measurement).
+cases=()   # "group|name|command"
+cases+=("small|Go hello-world|$tmp/hello-world")
+cases+=("small|assume --version|$bin/assume --version")
+cases+=("small|assume dev, cached (small)|$bin/assume dev --print sh")
+cases+=("small|assume credential-process --profile dev, cached (small)|$bin/assume credential-process --profile dev")
+cases+=("10k|assume acct-5000-role, cached (10k)|$bin/assume acct-5000-role --print sh")
+cases+=("10k|assume credential-process --profile acct-5000-role, cached (10k)|$bin/assume credential-process --profile acct-5000-role")
+cases+=("small|assume dev --refresh, uncached: one AssumeRole (small)|$bin/assume dev --refresh --print sh")
 if [ -n "$awscli" ]; then
-	cases+=("aws configure export-credentials --profile dev, cached (small)|$S $awscli configure export-credentials --profile dev")
-	cases+=("aws configure export-credentials --profile acct-5000-role, cached (10k)|$K $awscli configure export-credentials --profile acct-5000-role")
+	cases+=("small|aws configure export-credentials --profile dev, cached (small)|$awscli configure export-credentials --profile dev")
+	cases+=("10k|aws configure export-credentials --profile acct-5000-role, cached (10k)|$awscli configure export-credentials --profile acct-5000-role")
 fi
 
-args=()
-for c in "${cases[@]}"; do args+=(-n "${c%%|*}" "${c#*|}"); done
-hyperfine -N --style none -w 3 -r "$runs" --export-json "$tmp/h.json" "${args[@]}" >/dev/null 2>"$tmp/hyperfine.err" || { cat "$tmp/hyperfine.err" >&2; exit 1; }
+for g in small 10k; do
+	args=()
+	for c in "${cases[@]}"; do
+		[ "${c%%|*}" = "$g" ] || continue
+		rest=${c#*|}
+		args+=(-n "${rest%%|*}" "${rest#*|}")
+	done
+	# shellcheck disable=SC2046
+	( export $(envfor "$g"); hyperfine -N --style none -w 3 -r "$runs" --export-json "$tmp/h-$g.json" "${args[@]}" >/dev/null 2>"$tmp/hyperfine.err" ) || { cat "$tmp/hyperfine.err" >&2; exit 1; }
+done
+python3 -c 'import json,sys; r=[]; [r.extend(json.load(open(f))["results"]) for f in sys.argv[2:]]; json.dump({"results": r}, open(sys.argv[1], "w"))' "$tmp/h.json" "$tmp/h-small.json" "$tmp/h-10k.json"
 
 # Peak RSS: the largest of 5 runs under GNU time.
 : >"$tmp/rss.tsv"
 for c in "${cases[@]}"; do
+	g=${c%%|*}; rest=${c#*|}
 	max=0
 	for _ in 1 2 3 4 5; do
-		/usr/bin/time -f '%M' -o "$tmp/t" ${c#*|} >/dev/null 2>&1 || true
+		# shellcheck disable=SC2046
+		env -i $(envfor "$g") /usr/bin/time -f '%M' -o "$tmp/t" ${rest#*|} >/dev/null 2>&1 || true
 		kb=$(tail -n1 "$tmp/t")
 		[ "$kb" -gt "$max" ] && max=$kb
 	done
-	printf '%s\t%s\n' "${c%%|*}" "$max" >>"$tmp/rss.tsv"
+	printf '%s\t%s\n' "${rest%%|*}" "$max" >>"$tmp/rss.tsv"
 done
 
 emu_ms=$(cd "$root" && go test -run '^$' -bench 'BenchmarkAssumeRole$' -benchtime 2000x ./internal/awsemu/ 2>/dev/null | awk '/^BenchmarkAssumeRole/ { printf "%.3f", $3 / 1e6 }')
@@ -121,8 +133,14 @@ with open(out, "w") as f:
     f.write("  \"10k\": the same plus 10,000 `[profile acct-N-role]` sections (1.2 MB).\n")
     f.write("- \"cached\": our encrypted cache (assume) / `~/.aws/cli/cache` (AWS CLI) holds the role's credentials.\n")
     f.write("- the emulator's own time per AssumeRole (in-process, `BenchmarkAssumeRole`): %s ms\n\n" % emu)
-    f.write("| case | median | p10 | p90 | peak RSS |\n|---|---|---|---|---|\n")
+    floor = next((r[1] for r in rows if r[0] == "Go hello-world"), None)
+    f.write("Process start-up on this machine is slow (a Go hello-world takes several ms here, ~1 ms on the\n")
+    f.write("baseline machine of `shared/reference/baseline.md`), so the last columns compare each case with the\n")
+    f.write("hello-world of the same run: `+ms` is the time beyond a bare process start, the ratio is `median / floor`.\n\n")
+    f.write("| case | median | p10 | p90 | + over hello-world | × hello-world | peak RSS |\n|---|---|---|---|---|---|---|\n")
     for name, med, p10, p90, mb in rows:
-        f.write("| %s | %.2f ms | %.2f ms | %.2f ms | %.1f MiB |\n" % (name, med, p10, p90, mb))
+        extra = ("%+.2f ms" % (med - floor)) if floor else "?"
+        ratio = ("%.2f" % (med / floor)) if floor else "?"
+        f.write("| %s | %.2f ms | %.2f ms | %.2f ms | %s | %s | %.1f MiB |\n" % (name, med, p10, p90, extra, ratio, mb))
 print(open(out).read())
 PY

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 )
@@ -72,7 +71,7 @@ func readOptional(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -81,6 +80,12 @@ func readOptional(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// mapThreshold is the size from which a file is mapped instead of read:
+// copying a large file into fresh heap memory costs a page fault per 4 KiB
+// touched, which on some virtual machines is most of the time a lookup in a
+// 10,000-profile config takes; a populated mapping costs one system call.
+const mapThreshold = 256 << 10
 
 // NewFiles wraps file contents that are already in memory. The paths are only
 // used to label values and errors.

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package awsconfig
+
+const mapPopulate = 0
