@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
@@ -30,8 +31,18 @@ const (
 	exitCancelled   = 130
 )
 
-// Main runs assume-aws. Its only command is "serve", used by assume.
+// Main runs assume-aws with the commands assume starts it with: "serve"
+// (one request over the private channel), "exec" (--exec through a
+// credentials endpoint), "endpoint" (assume serve) and "sso".
 func Main(args []string, s *term.Streams) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "exec":
+			return runExec(args[1:], s)
+		case "endpoint":
+			return runEndpoint(args[1:], s)
+		}
+	}
 	if len(args) > 0 && args[0] == "sso" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
@@ -149,19 +160,28 @@ func loadPlan(s *term.Streams, req *worker.Request) (*chain.Plan, error) {
 }
 
 func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+	var c creds.Credentials
+	var served *worker.Credentials
 	if req.Credentials == nil {
-		return failure(errors.New("whoami needs credentials"))
-	}
-	c := creds.Credentials{
-		AccessKeyID:     req.Credentials.AccessKeyID,
-		SecretAccessKey: req.Credentials.SecretAccessKey,
-		SessionToken:    req.Credentials.SessionToken,
+		// No keys in the environment: those of a credentials endpoint
+		// (assume PROFILE --exec), whose expiry is reported back.
+		var err error
+		if c, err = endpointCredentials(ctx, s); err != nil {
+			return failure(err)
+		}
+		served = &worker.Credentials{AccessKeyID: c.AccessKeyID, Expiration: c.Expiration}
+	} else {
+		c = creds.Credentials{
+			AccessKeyID:     req.Credentials.AccessKeyID,
+			SecretAccessKey: req.Credentials.SecretAccessKey,
+			SessionToken:    req.Credentials.SessionToken,
+		}
 	}
 	arn, account, userID, err := creds.CallerIdentity(ctx, c, options(ctx, s, req))
 	if err != nil {
 		return failure(err)
 	}
-	return &worker.Response{Identity: &worker.Identity{ARN: arn, Account: account, UserID: userID}}
+	return &worker.Response{Identity: &worker.Identity{ARN: arn, Account: account, UserID: userID}, Credentials: served}
 }
 
 // failure turns err into the answer the front end prints.
@@ -204,6 +224,8 @@ func classify(err error) int {
 		ssoCfg       *sso.ConfigError
 		ssoURL       *sso.StartURLError
 		ssoRegion    *sso.RegionError
+		giveUp       *populate.GiveUpError
+		blockErr     *populate.BlockError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -212,8 +234,10 @@ func classify(err error) int {
 		return exitInteraction
 	case errors.As(err, &ssoLoginErr), errors.As(err, &ssoRole):
 		return exitAuth
-	case errors.As(err, &ssoNet), errors.As(err, &ssoThrottled):
+	case errors.As(err, &ssoNet), errors.As(err, &ssoThrottled), errors.As(err, &giveUp):
 		return exitNetwork
+	case errors.As(err, &blockErr), errors.Is(err, populate.ErrNoSSOSession):
+		return exitConfig
 	case errors.As(err, &ssoCfg), errors.As(err, &ssoURL), errors.As(err, &ssoRegion):
 		return exitConfig
 	case errors.As(err, &mfaErr), errors.As(err, &denied), errors.As(err, &invalid), errors.As(err, &expired):

@@ -21,11 +21,17 @@ type assumeOptions struct {
 	mfaToken string
 	refresh  bool
 	exec     bool
+	static   bool // --exec with keys in the environment, not an endpoint
 	print    string
 	unset    bool
 	debug    bool
 	help     bool
 	version  bool
+
+	// autoRefresh is set by the shell hook of `assume init --auto-refresh`:
+	// no prompts, no message on success, one line on failure, and the
+	// shell's region kept.
+	autoRefresh bool
 
 	// assume --sso: an IAM Identity Center role without a profile
 	sso          bool
@@ -45,6 +51,8 @@ func (o *assumeOptions) flags(name string) *flags.FlagSet {
 	fs.String(&o.mfaToken, "mfa-token", "")
 	fs.Bool(&o.refresh, "refresh", "")
 	fs.Bool(&o.exec, "exec", "")
+	fs.Bool(&o.static, "static", "")
+	fs.Bool(&o.autoRefresh, "auto-refresh", "")
 	fs.String(&o.print, "print", "")
 	fs.Bool(&o.unset, "unset", "")
 	fs.Bool(&o.debug, "debug", "")
@@ -131,6 +139,12 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	if o.exec && o.print != "" {
 		return usageErr("--exec and --print cannot be combined")
 	}
+	if o.static && !o.exec {
+		return usageErr("--static goes with --exec: assume %s --exec --static -- CMD", orPlaceholder(o.profile))
+	}
+	if o.autoRefresh && (o.exec || o.unset || o.sso || o.profile == "") {
+		return usageErr("--auto-refresh is for the shell hook of assume init --auto-refresh: assume PROFILE --auto-refresh")
+	}
 	if o.unset {
 		if o.profile != "" || o.exec {
 			return usageErr("--unset takes no profile")
@@ -162,14 +176,7 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	if err != nil {
 		return err
 	}
-	out, err := openOutput(ctx, s, o.print, o.exec)
-	if err != nil {
-		return err
-	}
-	if out != nil {
-		defer out.Close()
-	}
-	res, err := resolveCredentials(ctx, s, plan, resolveRequest{
+	req := resolveRequest{
 		profile:  o.profile,
 		region:   o.region,
 		duration: dur,
@@ -177,7 +184,24 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 		refresh:  o.refresh,
 		debug:    o.debug,
 		sso:      adhoc,
-	})
+	}
+	// Credentials that expire are served to an --exec command through a
+	// credentials endpoint that refreshes them; long-lived keys never
+	// expire, so they go into its environment (as with --static).
+	if o.exec && !o.static && !longLived(plan) {
+		return execEndpoint(s, plan, req, o.cmd)
+	}
+	if o.autoRefresh {
+		return autoRefresh(ctx, s, plan, req)
+	}
+	out, err := openOutput(ctx, s, o.print, o.exec)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		defer out.Close()
+	}
+	res, err := resolveCredentials(ctx, s, plan, req)
 	if err != nil {
 		return err
 	}
@@ -190,6 +214,12 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	s.Noticef("%s", activeLine(res, time.Now()))
 	return nil
+}
+
+// longLived reports a plan of long-lived keys alone: no AWS call, no
+// expiry.
+func longLived(plan *chain.Plan) bool {
+	return len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic
 }
 
 func orPlaceholder(p string) string {

@@ -31,6 +31,7 @@ func commands() []command {
 		{"explain", "show how a profile resolves into a credential chain, value by value", runExplain},
 		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
+		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
 		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)
@@ -85,11 +86,14 @@ const usageText = `assume gets temporary AWS credentials for a profile and expor
 
 Usage:
   assume PROFILE [flags]                 assume a profile (through the shell function)
-  assume PROFILE --exec -- CMD [ARGS...] run CMD with the credentials
+  assume PROFILE --exec -- CMD [ARGS...] run CMD with credentials that never expire under it
   assume PROFILE --print sh|fish|pwsh|json
                                          write the shell code / JSON to stdout (scripts)
   assume --unset                         clear every AWS variable assume sets
   assume init bash|zsh|fish|pwsh|nu      print the shell function (see README)
+  assume init bash|zsh|fish --auto-refresh
+                                         ... that also renews expiring credentials before a prompt
+  assume serve PROFILE [--print FORMAT]  serve PROFILE's credentials on a local endpoint (IDEs, long jobs)
   assume explain PROFILE [--json]        how PROFILE resolves, value by value, with file:line
   assume whoami                          the identity behind this shell's credentials
   assume credential-process --profile P  credential_process helper for AWS SDKs and the CLI
@@ -101,7 +105,9 @@ Flags:
   -d, --duration D       session duration, e.g. 1h, 90m, 3600 (default: the profile's, else 1h)
       --mfa-token CODE   the MFA code, for scripts (default: ask on the terminal)
       --refresh          ignore cached credentials and get new ones
-      --exec             run the command after -- with the credentials in its environment
+      --exec             run the command after -- with the credentials: through a local
+                         credentials endpoint that refreshes them (long-lived keys: in its environment)
+      --static           with --exec: plain keys in the command's environment, no endpoint
       --print FORMAT     write sh, fish, pwsh or json to stdout instead of using the shell function
       --unset            clear the AWS variables in this shell
       --debug            log what happens to stderr (secrets are never logged)
@@ -113,6 +119,7 @@ Examples:
   assume prod-admin               # credentials for prod-admin in this shell
   assume prod-admin -r eu-west-1  # ... exported with another region
   assume ci --mfa-token 123456 --exec -- terraform plan
+  assume prod --exec -- terraform apply  # runs for hours: the credentials are renewed under it
 `
 
 const exitCodesText = `Exit codes of assume:

@@ -27,7 +27,10 @@ func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]
 
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
-	pos, err := simpleFlags("init", args, func(*flags.FlagSet) {})
+	var autoRefresh bool
+	pos, err := simpleFlags("init", args, func(fs *flags.FlagSet) {
+		fs.Bool(&autoRefresh, "auto-refresh", "")
+	})
 	if err != nil {
 		return err
 	}
@@ -38,7 +41,10 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 		}
 		return usageErr("init needs a shell: assume init %s (one of %s)", guess, strings.Join(shell.Shells(), ", "))
 	}
-	code, err := shell.Init(pos[0], selfPath())
+	if autoRefresh && !contains(shell.AutoRefreshShells(), pos[0]) && contains(shell.Shells(), pos[0]) {
+		return usageErr("init --auto-refresh is available for %s", strings.Join(shell.AutoRefreshShells(), ", "))
+	}
+	code, err := shell.InitWith(pos[0], selfPath(), shell.InitOptions{AutoRefresh: autoRefresh})
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
@@ -154,8 +160,15 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 		return usageErr("whoami takes no arguments: it reports on this shell's credentials")
 	}
 	akid, secret := s.Getenv("AWS_ACCESS_KEY_ID"), s.Getenv("AWS_SECRET_ACCESS_KEY")
-	if akid == "" || secret == "" {
+	// Under `assume PROFILE --exec` the credentials come from an endpoint,
+	// which the worker asks.
+	fromEndpoint := (akid == "" || secret == "") && s.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != ""
+	if (akid == "" || secret == "") && !fromEndpoint {
 		return withCode(ExitUsage, errors.New("no AWS credentials in this shell"), "run assume PROFILE first")
+	}
+	profile := s.Getenv("AWS_PROFILE")
+	if profile == "" {
+		profile = s.Getenv("ASSUME_PROFILE") // set for an --exec command
 	}
 	var expires time.Time
 	for _, k := range []string{"AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION"} {
@@ -172,34 +185,39 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 			layout = "2006-01-02 15:04 MST"
 		}
 		return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", expires.Local().Format(layout)),
-			"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
+			"run assume "+orPlaceholder(profile)+" again")
 	}
 	region := pickRegion("", nil, s.Getenv)
 	path, err := worker.Find(s.Getenv)
 	if err != nil {
 		return err
 	}
-	resp, err := worker.Call(ctx, path, &worker.Request{
-		Op:     worker.OpWhoami,
-		Region: region,
-		Debug:  debug,
-		Credentials: &worker.Credentials{
+	wreq := &worker.Request{Op: worker.OpWhoami, Region: region, Debug: debug}
+	if !fromEndpoint {
+		wreq.Credentials = &worker.Credentials{
 			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
-		},
-	}, s.In, s.Err, s.Err, workerEnv(s))
+		}
+	}
+	resp, err := worker.Call(ctx, path, wreq, s.In, s.Err, s.Err, workerEnv(s))
 	var we *worker.Error
 	if errors.As(err, &we) && we.Code == ExitAuth {
 		// The worker's hints are about profiles; here the keys came from
 		// the environment.
-		return withCode(ExitAuth, errors.New(we.Message), "run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again for fresh credentials")
+		return withCode(ExitAuth, errors.New(we.Message), "run assume "+orPlaceholder(profile)+" again for fresh credentials")
 	}
 	if err != nil {
 		return err
 	}
+	if fromEndpoint && resp.Credentials != nil {
+		expires = resp.Credentials.Expiration
+	}
 	id := resp.Identity
 	if asJSON {
 		out := map[string]any{"arn": id.ARN, "account": id.Account, "user_id": id.UserID,
-			"profile": s.Getenv("AWS_PROFILE"), "region": region}
+			"profile": profile, "region": region}
+		if fromEndpoint {
+			out["credentials_endpoint"] = true
+		}
 		if !expires.IsZero() {
 			out["expiration"] = expires.UTC().Format(time.RFC3339)
 			out["seconds_left"] = int(time.Until(expires).Seconds())
@@ -210,8 +228,8 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	fmt.Fprintln(s.Out, id.ARN)
 	line := fmt.Sprintf("account %s", id.Account)
-	if p := s.Getenv("AWS_PROFILE"); p != "" {
-		line += ", profile " + p
+	if profile != "" {
+		line += ", profile " + profile
 	}
 	line += ", region " + region
 	if expires.IsZero() {

@@ -53,16 +53,11 @@ type hinter interface{ Hint() string }
 // report prints err as one "assume: error:" line plus hint lines and returns
 // the exit code for it.
 func report(s *term.Streams, err error) int {
-	code := ExitFailure
+	code := exitCodeOf(err)
 	var hints []string
 	var ee *exitError
 	if errors.As(err, &ee) {
-		code = ee.code
 		hints = append(hints, ee.hints...)
-	} else if c, ok := asCoder(err); ok {
-		code = c.ExitCode()
-	} else if errors.Is(err, context.Canceled) {
-		code = ExitCancelled
 	}
 	var h hinter
 	if errors.As(err, &h) {
@@ -76,6 +71,21 @@ func report(s *term.Streams, err error) int {
 		s.Hintf("%s", h)
 	}
 	return code
+}
+
+// exitCodeOf is the exit code for err.
+func exitCodeOf(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if c, ok := asCoder(err); ok {
+		return c.ExitCode()
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExitCancelled
+	}
+	return ExitFailure
 }
 
 func asCoder(err error) (coder, bool) {

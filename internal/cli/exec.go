@@ -16,19 +16,9 @@ import (
 // runExec runs argv with the credentials in its environment, forwards
 // signals to it and exits with its exit status.
 func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) error {
-	path, err := exec.LookPath(argv[0])
-	switch {
-	case err == nil:
-	case errors.Is(err, exec.ErrNotFound):
-		return withCode(127, fmt.Errorf("cannot run %q: not found on PATH", argv[0]))
-	case errors.Is(err, fs.ErrNotExist):
-		return withCode(127, fmt.Errorf("cannot run %q: no such file", argv[0]))
-	default: // e.g. a file that is not executable
-		var ee *exec.Error
-		if errors.As(err, &ee) {
-			err = ee.Err
-		}
-		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
+	path, err := lookCommand(argv[0])
+	if err != nil {
+		return err
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]
@@ -70,6 +60,25 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 		return &silentExit{code: code}
 	}
 	return err
+}
+
+// lookCommand finds the command to run: exit 127 when it does not exist,
+// 126 when it cannot be run (e.g. not executable), as a shell reports them.
+func lookCommand(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	switch {
+	case err == nil:
+		return path, nil
+	case errors.Is(err, exec.ErrNotFound):
+		return "", withCode(127, fmt.Errorf("cannot run %q: not found on PATH", name))
+	case errors.Is(err, fs.ErrNotExist):
+		return "", withCode(127, fmt.Errorf("cannot run %q: no such file", name))
+	}
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		err = ee.Err
+	}
+	return "", withCode(126, fmt.Errorf("cannot run %q: %v", name, err))
 }
 
 // silentExit ends assume with a code and prints nothing (the child already

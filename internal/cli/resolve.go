@@ -27,6 +27,7 @@ type resolveRequest struct {
 	refresh  bool
 	debug    bool
 	sso      *worker.AdHocSSO // assume --sso
+	noPrompt bool             // never prompt (the shell hook)
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
@@ -123,7 +124,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		// discard the MFA session (and ask for a code again).
 		Refresh: req.refresh,
 		Debug:   req.debug,
-		Prompt:  true,
+		Prompt:  !req.noPrompt,
 	}, s.In, s.Err, s.Err, workerEnv(s))
 	if err != nil {
 		return nil, err

@@ -100,6 +100,21 @@ type Options struct {
 	SSOLogin SSOLogin
 	// Debug receives a trace of what happens, without secrets; nil for none.
 	Debug io.Writer
+	// NewerThan, when set, is the expiry of credentials the caller holds
+	// and wants replaced (a credentials endpoint refreshing ahead of
+	// expiry): cached credentials that expire no later are not used, but
+	// cached MFA sessions still are, so a refresh asks for no MFA code
+	// while the MFA session lasts. Credentials that another process cached
+	// meanwhile and that expire later are used as they are.
+	NewerThan time.Time
+	// LockDir is the folder of the cross-process lock files that make
+	// concurrent Gets of the same credentials (and of the same MFA session)
+	// single-flight; empty means "locks" in the cache's folder. Without a
+	// cache nothing is locked.
+	LockDir string
+	// LockTimeout bounds the wait for another process's lock; zero means
+	// DefaultLockTimeout.
+	LockTimeout time.Duration
 }
 
 // Credentials are AWS credentials. Printing them with %v shows only the
@@ -140,11 +155,18 @@ func (r Result) GoString() string { return r.String() }
 // exists and no Duration was requested (no SDK work at all), otherwise by
 // running the plan's steps, in which case the result is cached when it
 // expires.
+//
+// A cache miss is single-flight across processes: Get takes a lock per
+// cache key (a file in LockDir) around checking the cache again, running
+// the plan and storing the result, so that concurrent callers make one set
+// of AWS calls (and ask for one MFA code) and the others reuse its result.
+// A caller that was killed releases its lock at once.
 func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 	if err := validatePlan(plan); err != nil {
 		return nil, err
 	}
 	opts.fill()
+	start := opts.Now()
 	dbg := newDebug(opts.Debug)
 	key := opts.CacheKey
 	if key == "" {
@@ -154,20 +176,35 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 	// replaces the cached one, so later runs reuse the longer session.
 	if opts.Cache != nil && !opts.Refresh && opts.Duration == 0 {
 		e, err := opts.Cache.Credentials(key)
-		if err == nil {
+		switch {
+		case err == nil && !opts.NewerThan.IsZero() && !e.Expiration.After(opts.NewerThan):
+			dbg.printf("cache: the entry for profile %q (%s) is the one being replaced", plan.Profile, e.AccessKeyID)
+		case err == nil:
 			dbg.printf("cache hit for profile %q (%s), expires %s", plan.Profile, e.AccessKeyID, fmtTime(e.Expiration))
-			return &Result{
-				Credentials: Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration},
-				ARN:         e.ARN,
-				AccountID:   e.AccountID,
-				FromCache:   true,
-				Source:      chain.Kind(e.Source),
-			}, nil
+			return fromEntry(e), nil
+		default:
+			dbg.printf("cache: %v", err)
 		}
-		dbg.printf("cache: %v", err)
+	}
+
+	// Long-lived keys alone need no AWS call, so nothing to wait for.
+	if opts.Cache != nil && !(len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic) {
+		release, err := lock(ctx, &opts, dbg, "creds/"+key, plan.Profile)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		if opts.Duration == 0 {
+			e, err := rawCache(opts.Cache, opts.Now).Credentials(key)
+			if err == nil && reusable(e, opts.Now(), start, opts.NewerThan, opts.Cache.Margin(), opts.Refresh) {
+				dbg.printf("cache: %s was cached by another process meanwhile, expires %s", e.AccessKeyID, fmtTime(e.Expiration))
+				return fromEntry(e), nil
+			}
+		}
 	}
 
 	r := newRunner(ctx, plan, opts, dbg)
+	r.start = start
 	c, err := r.run()
 	if err != nil {
 		return nil, err
@@ -193,6 +230,17 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// fromEntry turns a cached entry into a Result.
+func fromEntry(e *cache.Entry) *Result {
+	return &Result{
+		Credentials: Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration},
+		ARN:         e.ARN,
+		AccountID:   e.AccountID,
+		FromCache:   true,
+		Source:      chain.Kind(e.Source),
+	}
 }
 
 func (o *Options) fill() {

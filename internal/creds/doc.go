@@ -17,4 +17,8 @@
 //   - An MFA code is asked for once per MFA session, not once per role: an
 //     IAM user's keys are exchanged for a GetSessionToken session (cached per
 //     access key and MFA device) that then assumes any role without MFA.
+//   - A cache miss is single-flight across processes: a lock file per cache
+//     key (and one per MFA session) in the cache folder, so concurrent
+//     callers make one set of AWS calls and ask for one MFA code; a killed
+//     holder releases its lock at once (see Get and package flock).
 package creds

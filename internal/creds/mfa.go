@@ -61,6 +61,11 @@ func (r *runner) mfaCode(profile, serial string, attempt int) (code string, from
 	return code, false, nil
 }
 
+// mfaLockName is the lock resource of an MFA session.
+func mfaLockName(accessKeyID, serial string) string {
+	return "mfa/" + accessKeyID + "/" + serial
+}
+
 func isMFACode(s string) bool {
 	if len(s) != 6 {
 		return false
@@ -109,6 +114,22 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
 		}
 		r.dbg.printf("MFA session cache: %v", err)
+	}
+	// One MFA session per IAM user and device, however many processes
+	// want one: the others wait here and reuse it (one code typed, one
+	// GetSessionToken).
+	if r.opts.Cache != nil {
+		release, err := lock(r.ctx, &r.opts, r.dbg, mfaLockName(base.AccessKeyID, serial), st.Profile)
+		if err != nil {
+			return nil, false, err
+		}
+		defer release()
+		e, err := rawCache(r.opts.Cache, r.opts.Now).MFASession(base.AccessKeyID, serial)
+		if err == nil && reusable(e, r.opts.Now(), r.start, time.Time{}, r.opts.Cache.Margin(), r.opts.Refresh || force) {
+			r.dbg.printf("MFA session for %s (%s) was cached by another process meanwhile, expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
+			r.dbg.secret(e.SecretAccessKey, e.SessionToken)
+			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
+		}
 	}
 	if err := r.ensureSDK(); err != nil {
 		return nil, false, err

@@ -21,6 +21,11 @@
 // emitted code to the Channel and exits. The function applies the code only
 // when the binary exited 0 and always returns the binary's exit status.
 //
+// With InitOptions.AutoRefresh (bash, zsh, fish) the script also installs a
+// prompt hook that renews the credentials the function exported before
+// they expire, by running `assume PROFILE --auto-refresh` (see hook.* in
+// init/ and docs/refresh.md).
+//
 // Nothing here writes to the terminal, and no error message ever contains a
 // variable's value: values are credentials.
 package shell

@@ -13,7 +13,28 @@ import (
 // reserved for optional prompt hooks such as a later --auto-refresh.
 //
 //go:embed init/assume.bash init/assume.zsh init/assume.fish init/assume.ps1 init/assume.nu
+//go:embed init/hook.bash init/hook.zsh init/hook.fish
 var initScripts embed.FS
+
+// hookFiles maps each shell that has an auto-refresh prompt hook to it.
+var hookFiles = map[string]string{
+	Bash: "init/hook.bash",
+	Zsh:  "init/hook.zsh",
+	Fish: "init/hook.fish",
+}
+
+// InitOptions select the optional parts of the wrapper.
+type InitOptions struct {
+	// AutoRefresh adds a prompt hook (bash PROMPT_COMMAND, zsh precmd,
+	// fish fish_prompt) that, before a prompt, renews the credentials the
+	// function exported for a profile when they expire within
+	// $ASSUME_AUTO_REFRESH_MARGIN seconds (default 300), by running
+	// `assume PROFILE --auto-refresh`. Only for bash, zsh and fish.
+	AutoRefresh bool
+}
+
+// AutoRefreshShells lists the shells that support InitOptions.AutoRefresh.
+func AutoRefreshShells() []string { return []string{Bash, Zsh, Fish} }
 
 // initFiles maps each wrapper shell to its embedded script.
 var initFiles = map[string]string{
@@ -35,6 +56,12 @@ const (
 // empty the function finds the binary through PATH at each call instead,
 // skipping shell functions so it cannot call itself.
 func Init(shellName, binaryPath string) (string, error) {
+	return InitWith(shellName, binaryPath, InitOptions{})
+}
+
+// InitWith is Init with optional parts. Asking for a part the shell lacks
+// is an *UnsupportedError naming the shells that have it.
+func InitWith(shellName, binaryPath string, o InitOptions) (string, error) {
 	name := canonical(shellName)
 	file, ok := initFiles[name]
 	if !ok {
@@ -47,8 +74,20 @@ func Init(shellName, binaryPath string) (string, error) {
 	if err != nil {
 		return "", err // unreachable: the files are embedded
 	}
+	hooks := ""
+	if o.AutoRefresh {
+		hookFile, ok := hookFiles[name]
+		if !ok {
+			return "", &UnsupportedError{Name: shellName + " --auto-refresh", Supported: AutoRefreshShells()}
+		}
+		b, err := initScripts.ReadFile(hookFile)
+		if err != nil {
+			return "", err // unreachable: the files are embedded
+		}
+		hooks = string(b)
+	}
 	script := strings.ReplaceAll(string(text), binPlaceholder, binaryWord(name, binaryPath))
-	return strings.Replace(script, hookPlaceholder, "", 1), nil
+	return strings.Replace(script, hookPlaceholder, hooks, 1), nil
 }
 
 // binaryWord is the code that names the binary in shell name's wrapper.

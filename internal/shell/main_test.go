@@ -33,6 +33,7 @@ func TestMain(m *testing.M) {
 //	cat                 copy stdin to stdout
 //	daemon PIDFILE      leave `sleep 120` running (no stdio), send DAEMON=started
 //	exec                run a child that reports what it inherited, send EXEC=done
+//	PROFILE --auto-refresh  the prompt hook's call: see fakeRefresh
 func fakeAssume(args []string) int {
 	ch, err := OpenFromEnv()
 	if err != nil {
@@ -57,6 +58,9 @@ func fakeAssume(args []string) int {
 	}()
 	if len(args) == 0 {
 		return 2
+	}
+	if len(args) == 2 && args[1] == "--auto-refresh" {
+		return fakeRefresh(args[0], send)
 	}
 	switch args[0] {
 	case "set":
@@ -111,4 +115,21 @@ if [ -e /dev/fd/3 ]; then echo "child: fd3 open"; else echo "child: fd3 closed";
 		return send(Script{Set: map[string]string{"EXEC": "done"}})
 	}
 	return 2
+}
+
+// fakeRefresh stands for `assume PROFILE --auto-refresh`: it appends
+// "PROFILE" to $HOOK_LOG, then fails (exit 4, one line) when $HOOK_FAIL is
+// set, else sends AWS_PROFILE=PROFILE and AWS_CREDENTIAL_EXPIRATION=$HOOK_NEW_EXP.
+func fakeRefresh(profile string, send func(Script) int) int {
+	f, err := os.OpenFile(os.Getenv("HOOK_LOG"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return 95
+	}
+	fmt.Fprintln(f, profile)
+	f.Close()
+	if os.Getenv("HOOK_FAIL") != "" {
+		fmt.Fprintln(os.Stderr, "assume: could not refresh the credentials of "+profile)
+		return 4
+	}
+	return send(Script{Set: map[string]string{"AWS_PROFILE": profile, "AWS_CREDENTIAL_EXPIRATION": os.Getenv("HOOK_NEW_EXP")}})
 }

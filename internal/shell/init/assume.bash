@@ -27,10 +27,12 @@ function assume {
   __assume_trap="$(trap -p INT)"
   trap -- '' INT
   eval "$__assume_code"
+  # What this function set, for the auto-refresh hook.
+  __assume_set="${AWS_PROFILE-} ${AWS_CREDENTIAL_EXPIRATION-}"
   if [ -n "$__assume_trap" ]; then eval "$__assume_trap"; else trap - INT; fi
   return "$__assume_rc"
 }
 
-# Hook point: `assume init bash --auto-refresh` (not implemented yet) adds a
-# PROMPT_COMMAND hook here that refreshes credentials before they expire.
+# Hook point: `assume init bash --auto-refresh` adds a PROMPT_COMMAND hook
+# here that renews the credentials before they expire.
 @ASSUME_HOOKS@

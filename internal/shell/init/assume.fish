@@ -22,10 +22,12 @@ function assume --description 'Get temporary AWS credentials into this shell'
         # fish cannot ignore SIGINT from a script; the code is a few `set`
         # lines, applied in one eval.
         eval $__assume_code
+        # What this function set, for the auto-refresh hook.
+        set -g __assume_set "$AWS_PROFILE $AWS_CREDENTIAL_EXPIRATION"
     end
     return $__assume_rc
 end
 
-# Hook point: `assume init fish --auto-refresh` (not implemented yet) adds a
-# fish_prompt event handler here that refreshes credentials before they expire.
+# Hook point: `assume init fish --auto-refresh` adds a fish_prompt event
+# handler here that renews the credentials before they expire.
 @ASSUME_HOOKS@

@@ -27,9 +27,11 @@ function assume {
   # Ctrl-C must not leave the environment half changed.
   trap '' INT
   eval "$__assume_code"
+  # What this function set, for the auto-refresh hook.
+  typeset -g __assume_set="${AWS_PROFILE-} ${AWS_CREDENTIAL_EXPIRATION-}"
   return $__assume_rc
 }
 
-# Hook point: `assume init zsh --auto-refresh` (not implemented yet) adds a
-# precmd hook here that refreshes credentials before they expire.
+# Hook point: `assume init zsh --auto-refresh` adds a precmd hook here that
+# renews the credentials before they expire.
 @ASSUME_HOOKS@

@@ -1,0 +1,75 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync/atomic"
+
+	"github.com/assume-cli/assume/internal/credserver"
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// runEndpoint runs `assume-aws endpoint [--print FORMAT] [--addr ADDR]`,
+// behind `assume serve PROFILE`: it resolves the credentials (prompting when
+// allowed), starts the credentials endpoint, prints the variables that
+// point an SDK at it, and serves until it is stopped (INT, TERM, HUP) or
+// the process that started it exits.
+func runEndpoint(args []string, s *term.Streams) int {
+	f, err := parseEndpointFlags("endpoint", args)
+	if err == nil && len(f.rest) > 0 {
+		err = badUsage{errors.New("endpoint takes no command")}
+	}
+	if err != nil {
+		return reportFailure(s, err)
+	}
+	format := f.print
+	if format == "" {
+		format = shell.Sh
+	}
+	req, err := readRequest(f.requestFile)
+	if err != nil {
+		return reportFailure(s, err)
+	}
+	var fetched atomic.Bool
+	ctx, stop := signalContext(s, &fetched)
+	defer stop()
+	ctx, stopWatching := credserver.StopWhenParentDies(ctx)
+	defer stopWatching()
+
+	e, err := startEndpoint(ctx, s, req, f.addr)
+	fetched.Store(true)
+	if err != nil {
+		if ctx.Err() != nil {
+			s.Errorf("cancelled")
+			return exitCancelled
+		}
+		return reportFailure(s, err)
+	}
+	defer e.srv.Close()
+	code, err := shell.Emit(format, e.vars())
+	if err != nil {
+		return reportFailure(s, badUsage{err})
+	}
+	if _, err := io.WriteString(s.Out, code); err != nil {
+		return reportFailure(s, err)
+	}
+	detachStdout()
+	if req.Profile != "" {
+		warnDefaultProfile(s, req.Profile)
+	}
+	what := req.Profile
+	if what == "" && req.SSO != nil {
+		what = req.SSO.AccountID + "/" + req.SSO.RoleName
+	}
+	s.Noticef("serving the credentials of %s at %s until stopped", what, e.srv.URL())
+	if err := e.srv.Serve(ctx); err != nil {
+		return reportFailure(s, err)
+	}
+	if errors.Is(context.Cause(ctx), credserver.ErrParentExited) {
+		return 0
+	}
+	s.Noticef("stopped serving %s", what)
+	return 0
+}

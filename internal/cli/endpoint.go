@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// Commands of assume-aws that take a request on the private channel and
+// then run on as servers.
+const (
+	workerExec     = "exec"     // assume PROFILE --exec (credentials endpoint)
+	workerEndpoint = "endpoint" // assume serve PROFILE
+)
+
+// endpointRequest is the request handed to assume-aws for exec and serve.
+func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *worker.Request {
+	return &worker.Request{
+		Op:       "endpoint",
+		Profile:  req.profile,
+		SSO:      req.sso,
+		Region:   pickRegion(req.region, plan, s.Getenv),
+		Duration: req.duration,
+		MFAToken: req.mfaToken,
+		Refresh:  req.refresh,
+		Debug:    req.debug,
+		Prompt:   !req.noPrompt,
+	}
+}
+
+// execEndpoint runs `assume PROFILE --exec -- CMD` the default way: CMD
+// gets its credentials from a local credentials endpoint that refreshes
+// them, run by assume-aws, which takes over from here (see handOff).
+func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []string) error {
+	// A command that cannot run fails now, before any prompt.
+	if _, err := lookCommand(argv[0]); err != nil {
+		return err
+	}
+	if req.debug {
+		s.Noticef("debug: --exec: handing over to %s, which serves the credentials to %s through an endpoint", worker.Executable, argv[0])
+	}
+	return handOff(s, append([]string{workerExec, "--"}, argv...), endpointRequest(s, plan, req))
+}
+
+// runServe runs `assume serve PROFILE`: a credentials endpoint on loopback
+// for IDEs and long-lived tools, until it is stopped or its parent exits.
+func runServe(_ context.Context, args []string, s *term.Streams) error {
+	var o assumeOptions
+	var addr string
+	pos, err := simpleFlags("serve", args, func(fs *flags.FlagSet) {
+		fs.String(&o.profile, "profile", "p")
+		fs.String(&o.region, "region", "r")
+		fs.String(&o.duration, "duration", "d")
+		fs.String(&o.mfaToken, "mfa-token", "")
+		fs.Bool(&o.refresh, "refresh", "")
+		fs.Bool(&o.debug, "debug", "")
+		fs.String(&o.print, "print", "")
+		fs.String(&addr, "addr", "")
+		fs.Bool(&o.sso, "sso", "")
+		fs.String(&o.ssoStartURL, "sso-start-url", "")
+		fs.String(&o.ssoRegion, "sso-region", "")
+		fs.String(&o.ssoAccountID, "account-id", "")
+		fs.String(&o.ssoRoleName, "role-name", "")
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 1 && o.profile == "":
+		o.profile = pos[0]
+	case len(pos) > 0:
+		return usageErr("serve takes one profile")
+	}
+	if o.print == "" {
+		o.print = shell.Sh
+	}
+	if !contains(shell.PrintFormats(), o.print) {
+		return usageErr("unknown --print format %q: use one of %s", o.print, strings.Join(shell.PrintFormats(), ", "))
+	}
+	var plan *chain.Plan
+	var adhoc *worker.AdHocSSO
+	switch {
+	case o.sso && o.profile != "":
+		return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
+	case o.sso:
+		adhoc = &worker.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
+		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
+		err = configErr(err)
+	case o.profile == "":
+		return usageErr("serve needs a profile: assume serve PROFILE [--print sh|fish|pwsh|json]")
+	default:
+		plan, err = loadPlan(s, o.profile)
+	}
+	if err != nil {
+		return err
+	}
+	dur, err := parseDuration(o.duration)
+	if err != nil {
+		return err
+	}
+	req := resolveRequest{profile: o.profile, region: o.region, duration: dur, mfaToken: o.mfaToken,
+		refresh: o.refresh, debug: o.debug, sso: adhoc}
+	wargs := []string{workerEndpoint, "--print", o.print}
+	if addr != "" {
+		wargs = append(wargs, "--addr", addr)
+	}
+	return handOff(s, wargs, endpointRequest(s, plan, req))
+}
+
+// autoRefresh is `assume PROFILE --auto-refresh`, run by the prompt hook of
+// `assume init SHELL --auto-refresh` when the shell's credentials are about
+// to expire: the same as `assume PROFILE` (the cache first, else AWS), but
+// it never prompts, keeps the shell's region, prints nothing when it
+// worked and exactly one line when it did not, so the shell stays usable.
+func autoRefresh(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) error {
+	req.noPrompt = true
+	if req.region == "" {
+		req.region = s.Getenv("AWS_REGION")
+	}
+	fail := func(err error) error {
+		msg := strings.ReplaceAll(err.Error(), "\n", " ")
+		if strings.Contains(msg, "there is no terminal") {
+			msg = strings.Replace(msg, "there is no terminal to ask for it", "the prompt hook never asks", 1)
+		}
+		fmt.Fprintf(s.Err, "assume: could not refresh the credentials of %s: %s; run assume %s\n", req.profile, msg, req.profile)
+		return &silentExit{code: exitCodeOf(err)}
+	}
+	out, err := openOutput(ctx, s, "", false)
+	if err != nil {
+		return fail(errors.New("the shell function is not loaded"))
+	}
+	defer out.Close()
+	res, err := resolveCredentials(ctx, s, plan, req)
+	if err != nil {
+		return fail(err)
+	}
+	if !res.expires.IsZero() && !res.expires.After(time.Now()) {
+		return fail(errors.New("the credentials have expired"))
+	}
+	if err := out.Apply(exportVars(res)); err != nil {
+		return fail(err)
+	}
+	return nil
+}
