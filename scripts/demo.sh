@@ -81,8 +81,12 @@ fi
 show "assume prod-admin                   # again: from the cache, no MFA prompt, no AWS call"
 assume prod-admin
 
-show "assume dev --exec -- sh -c ...      # run one command with other credentials"
-assume dev --exec -- sh -c "echo \"child sees AWS_PROFILE=\$AWS_PROFILE in \$AWS_REGION\""
+show "assume dev --exec -- sh -c ...      # one command, served by a local credentials endpoint that refreshes"
+assume dev --exec -- sh -c "echo \"child runs as \$ASSUME_PROFILE in \$AWS_REGION; credentials from \${AWS_CONTAINER_CREDENTIALS_FULL_URI%/*}/…\""
+if [ -n "$AWSCLI" ]; then
+	show "assume dev --exec -- aws sts get-caller-identity --query Arn --output text"
+	assume dev --exec -- "$AWSCLI" sts get-caller-identity --query Arn --output text
+fi
 
 show "assume whoami"
 assume whoami
