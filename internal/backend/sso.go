@@ -162,24 +162,35 @@ func login(ctx context.Context, s *term.Streams, c *sso.Client, sess sso.Session
 	})
 }
 
-func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
+// ssoCommand parses a subcommand's flags (the session-selecting ones,
+// --debug, and those define adds), then finds the session and builds the
+// client: the common start of login, logout and ls.
+func ssoCommand(name string, args []string, s *term.Streams, define func(fs *flags.FlagSet)) (sso.Session, *sso.Client, bool, error) {
 	var t ssoTarget
-	var noBrowser, debug bool
-	fs := flags.New("sso login")
+	var debug bool
+	fs := flags.New(name)
 	t.define(fs)
-	fs.Bool(&noBrowser, "no-browser", "")
 	fs.Bool(&debug, "debug", "")
+	if define != nil {
+		define(fs)
+	}
 	if err := fs.Parse(args); err != nil {
-		return usage(err)
+		return sso.Session{}, nil, false, usage(err)
 	}
 	if len(fs.Args()) > 0 {
-		return usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))
+		return sso.Session{}, nil, false, usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))
 	}
 	sess, err := t.resolve(s)
 	if err != nil {
-		return err
+		return sso.Session{}, nil, false, err
 	}
 	c, err := ssoClient(s, debug)
+	return sess, c, debug, err
+}
+
+func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
+	var noBrowser bool
+	sess, c, debug, err := ssoCommand("sso login", args, s, func(fs *flags.FlagSet) { fs.Bool(&noBrowser, "no-browser", "") })
 	if err != nil {
 		return err
 	}
@@ -188,19 +199,7 @@ func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
 }
 
 func ssoLogout(ctx context.Context, args []string, s *term.Streams) error {
-	var t ssoTarget
-	var debug bool
-	fs := flags.New("sso logout")
-	t.define(fs)
-	fs.Bool(&debug, "debug", "")
-	if err := fs.Parse(args); err != nil {
-		return usage(err)
-	}
-	sess, err := t.resolve(s)
-	if err != nil {
-		return err
-	}
-	c, err := ssoClient(s, debug)
+	sess, c, _, err := ssoCommand("sso logout", args, s, nil)
 	if err != nil {
 		return err
 	}
@@ -234,20 +233,8 @@ type lsAccount struct {
 }
 
 func ssoList(ctx context.Context, args []string, s *term.Streams) error {
-	var t ssoTarget
-	var asJSON, debug bool
-	fs := flags.New("sso ls")
-	t.define(fs)
-	fs.Bool(&asJSON, "json", "")
-	fs.Bool(&debug, "debug", "")
-	if err := fs.Parse(args); err != nil {
-		return usage(err)
-	}
-	sess, err := t.resolve(s)
-	if err != nil {
-		return err
-	}
-	c, err := ssoClient(s, debug)
+	var asJSON bool
+	sess, c, debug, err := ssoCommand("sso ls", args, s, func(fs *flags.FlagSet) { fs.Bool(&asJSON, "json", "") })
 	if err != nil {
 		return err
 	}
