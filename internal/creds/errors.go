@@ -298,18 +298,3 @@ func (e *SourceError) Hint() string {
 	}
 	return ""
 }
-
-// NotSupportedError reports a step kind this build cannot run yet.
-type NotSupportedError struct {
-	Profile string
-	What    string
-}
-
-func (e *NotSupportedError) Error() string {
-	return fmt.Sprintf("profile %q uses %s, which is not supported yet", e.Profile, e.What)
-}
-
-// Hint implements Hinter.
-func (e *NotSupportedError) Hint() string {
-	return "IAM Identity Center support arrives with the SSO issue; until then use a profile with keys or a role"
-}
