@@ -16,6 +16,8 @@
 //     device-code, authorization-code + PKCE and refresh-token grants and
 //     the browser sign-in pages (oidc.go), and the SSO portal's account
 //     and role listings and role credentials (portal.go);
+//   - console federation (signin.go): getSigninToken and login, and a
+//     stand-in console page that shows where a sign-in landed;
 //   - call counters and fault injection (faults.go), readable and settable
 //     from Go and over a small admin HTTP API under /_awsemu/ (admin.go);
 //   - RFC 6238 TOTP codes (totp.go);
@@ -25,6 +27,6 @@
 // product imports nothing from it: the emulator is an independent reading of
 // the AWS protocols, and the real AWS clients run against it are the
 // referee. Each API is one file registering its routes in server.go; every
-// API shares one listener, told apart by path. Later APIs (console sign-in,
-// IAM access keys) follow the same pattern.
+// API shares one listener, told apart by path. Later APIs (IAM access keys)
+// follow the same pattern.
 package awsemu

@@ -97,6 +97,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.serveSTS)
 	s.oidcRoutes()
 	s.portalRoutes()
+	s.signinRoutes()
 	s.adminRoutes()
 }
 

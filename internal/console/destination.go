@@ -1,0 +1,124 @@
+package console
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// ErrServiceAndPath is returned by Destination when both a service shortcut
+// and a destination path are given.
+var ErrServiceAndPath = errors.New("give either a console service or a destination path, not both")
+
+// Destination returns the console URL to land on after sign-in.
+//
+// partition is a partition ID ("" derives it from region). region ("" for
+// none) is added as the region query parameter unless the destination
+// already has one; regional service shortcuts fall back to the partition's
+// default region. service is a shortcut from Services (case-insensitive).
+// path is any console path ("/ec2/home#Instances") or a full https URL on
+// the partition's console host. With neither service nor path the result is
+// the console home.
+func Destination(partition, region, service, path string) (string, error) {
+	region = strings.TrimSpace(region)
+	if region != "" && !regionRe.MatchString(region) {
+		return "", fmt.Errorf("invalid region %s", quoteShort(region))
+	}
+	p := PartitionForRegion(region)
+	if partition != "" {
+		q, ok := PartitionByID(partition)
+		if !ok {
+			return "", fmt.Errorf("unknown partition %s (known: aws, aws-us-gov, aws-cn)", quoteShort(partition))
+		}
+		if region != "" && q.ID != p.ID {
+			return "", fmt.Errorf("region %s is not in partition %s", region, q.ID)
+		}
+		p = q
+	}
+	service, path = strings.TrimSpace(service), strings.TrimSpace(path)
+	switch {
+	case service != "" && path != "":
+		return "", ErrServiceAndPath
+	case service != "":
+		s, ok := LookupService(service)
+		if !ok {
+			return "", &UnknownServiceError{Name: service, Suggestions: suggest(service)}
+		}
+		if s.Global {
+			return build(p, s.Path, "")
+		}
+		if region == "" {
+			region = p.DefaultRegion
+		}
+		return build(p, s.Path, region)
+	case path != "":
+		return destinationPath(p, region, path)
+	}
+	return build(p, "/console/home", region)
+}
+
+// destinationPath validates a user-given console path or URL.
+func destinationPath(p Partition, region, path string) (string, error) {
+	for _, r := range path {
+		if r < 0x21 || r == 0x7f {
+			return "", fmt.Errorf("destination %s contains spaces or control characters", quoteShort(path))
+		}
+	}
+	if strings.Contains(path, "://") {
+		u, err := url.Parse(path)
+		if err != nil {
+			return "", fmt.Errorf("invalid destination %s: not a URL", quoteShort(path))
+		}
+		host := u.Hostname()
+		if u.Scheme != "https" || u.User != nil || (host != p.ConsoleHost && !strings.HasSuffix(host, "."+p.ConsoleHost)) {
+			return "", fmt.Errorf("destination %s is not an https URL on %s", quoteShort(path), p.ConsoleHost)
+		}
+		return path, nil
+	}
+	if strings.HasPrefix(path, "//") {
+		return "", fmt.Errorf("invalid destination %s", quoteShort(path))
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return build(p, path, region)
+}
+
+// build joins the console host, path (with optional ?query and #fragment)
+// and a region parameter, unless the query already names a region.
+func build(p Partition, path, region string) (string, error) {
+	frag := ""
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path, frag = path[:i], path[i:]
+	}
+	query := ""
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, query = path[:i], path[i+1:]
+	}
+	u, err := url.Parse("https://" + p.ConsoleHost + path)
+	if err != nil || u.Host != p.ConsoleHost || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("invalid destination path %s", quoteShort(path))
+	}
+	vals, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("invalid query in destination %s", quoteShort(path+"?"+query))
+	}
+	if region != "" && !vals.Has("region") {
+		if query != "" {
+			query += "&"
+		}
+		query += "region=" + url.QueryEscape(region)
+	}
+	out := "https://" + p.ConsoleHost + u.EscapedPath()
+	if query != "" {
+		out += "?" + query
+	}
+	return out + frag, nil
+}
