@@ -32,6 +32,9 @@ func commands() []command {
 		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
 		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
+		{"ls", "list the profiles: kind, account, role, region, source, cached session", runLs},
+		{"completion", "print the completion script of a shell", runCompletion},
+		{"__complete", "", runComplete}, // hidden: called by the completion scripts
 		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)
@@ -94,6 +97,8 @@ Usage:
   assume init bash|zsh|fish --auto-refresh
                                          ... that also renews expiring credentials before a prompt
   assume serve PROFILE [--print FORMAT]  serve PROFILE's credentials on a local endpoint (IDEs, long jobs)
+  assume ls [--json]                     the profiles: kind, account, role, region, cached session
+  assume completion bash|zsh|fish|pwsh   print the shell completion script
   assume explain PROFILE [--json]        how PROFILE resolves, value by value, with file:line
   assume whoami                          the identity behind this shell's credentials
   assume credential-process --profile P  credential_process helper for AWS SDKs and the CLI

@@ -1,0 +1,309 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/vault"
+)
+
+const lsHelp = `Usage: assume ls [--json]
+
+Lists every profile of the AWS config and credentials files, sorted by name:
+its kind, account, role, region, source and whether a cached session exists.
+Nothing is sent to AWS.
+
+Columns (and --json fields; an unknown value is "-" in the table and
+absent from the JSON):
+  name     the profile name
+  kind     keys, role, sso, process, web-identity, source (credential_source),
+           or error when the profile does not resolve (see "error")
+  account  the account id: from role_arn, sso_account_id or aws_account_id
+  role     the role name: from role_arn or sso_role_name
+  region   the profile's region (or its source profile's)
+  source   the profile's source_profile, sso_session or credential_source
+  session  the cached session: "valid until 15:04" (JSON: "valid"), "expired"
+           (expired, or too close to its expiry to be reused), or "-" (none;
+           long-lived keys are never cached)
+JSON only:
+  expires  when the cached session expires (RFC 3339, UTC)
+  error    why the profile does not resolve (one line)
+
+Examples:
+  assume ls
+  assume ls --json | jq -r '.[] | select(.kind == "sso") | .name'
+`
+
+// lsRow is one profile as assume ls shows it.
+type lsRow struct {
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Account string `json:"account,omitempty"`
+	Role    string `json:"role,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Session string `json:"session,omitempty"` // valid, expired
+	Expires string `json:"expires,omitempty"`
+	Error   string `json:"error,omitempty"`
+
+	expires time.Time
+}
+
+// sessionLookup reports the cached session of a plan's cache key:
+// valid (with its expiry), expired, or none.
+type sessionLookup func(key string) (state string, expires time.Time)
+
+// runLs lists the profiles.
+func runLs(_ context.Context, args []string, s *term.Streams) error {
+	var asJSON, help bool
+	pos, err := simpleFlags("ls", args, func(fs *flags.FlagSet) {
+		fs.Bool(&asJSON, "json", "")
+		fs.Bool(&help, "help", "h")
+	})
+	if err != nil {
+		return err
+	}
+	if help {
+		_, err := io.WriteString(s.Out, lsHelp)
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("ls takes no arguments: assume ls [--json]")
+	}
+	set, err := loadProfileSet(s)
+	if err != nil {
+		return err
+	}
+	rows := listProfiles(set, cacheSessions(s.Getenv, time.Now))
+	if asJSON {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = s.Out.Write(append(b, '\n'))
+		return err
+	}
+	return writeLsTable(s.Out, rows)
+}
+
+// loadProfileSet reads and parses the AWS config files once.
+func loadProfileSet(s *term.Streams) (*awsconfig.ProfileSet, error) {
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return nil, configErr(err)
+	}
+	set, err := files.Load()
+	if err != nil {
+		return nil, configErr(err)
+	}
+	return set, nil
+}
+
+// listProfiles resolves every profile of set (no file is read again) and
+// returns one row per profile, sorted by name. sessions may be nil.
+func listProfiles(set *awsconfig.ProfileSet, sessions sessionLookup) []lsRow {
+	names := set.ProfileNames()
+	sort.Strings(names)
+	rows := make([]lsRow, len(names))
+	// Resolving and hashing each plan is independent work: spread it over
+	// the CPUs in chunks (a set is safe for concurrent reads).
+	workers := runtime.GOMAXPROCS(0)
+	if len(names) < 256 || workers < 2 {
+		workers = 1
+	}
+	chunk := (len(names) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(names); lo += chunk {
+		hi := min(lo+chunk, len(names))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				rows[i] = profileRow(set, names[i], sessions)
+			}
+		})
+	}
+	wg.Wait()
+	return rows
+}
+
+// profileRow describes one profile.
+func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) lsRow {
+	row := lsRow{Name: name}
+	if p, ok := set.Profiles[name]; ok {
+		if v := p.Get("source_profile"); v.Text != "" {
+			row.Source = v.Text
+		} else if v := p.Get("sso_session"); v.Text != "" {
+			row.Source = v.Text
+		} else if v := p.Get("credential_source"); v.Text != "" {
+			row.Source = v.Text
+		}
+	}
+	plan, err := chain.Resolve(set, name)
+	if err != nil {
+		row.Kind, row.Error = "error", oneLine(err.Error())
+		return row
+	}
+	row.Region = plan.Region.Text
+	if len(plan.Steps) == 0 {
+		row.Kind = "error"
+		row.Error = "the profile resolves to no credential step"
+		return row
+	}
+	last := plan.Steps[len(plan.Steps)-1]
+	row.Kind = kindName(last.Kind)
+	switch last.Kind {
+	case chain.KindAssumeRole, chain.KindWebIdentity:
+		row.Account, row.Role = splitRoleARN(last.RoleARN.Text)
+	case chain.KindSSO:
+		row.Account, row.Role = last.SSOAccountID.Text, last.SSORoleName.Text
+	case chain.KindStatic:
+		row.Account = last.AccountID.Text
+	}
+	if last.Kind != chain.KindStatic && sessions != nil {
+		state, exp := sessions(plan.CacheKey())
+		row.Session, row.expires = state, exp
+		if !exp.IsZero() {
+			row.Expires = exp.UTC().Format(time.RFC3339)
+		}
+	}
+	return row
+}
+
+// kindName is the kind of a profile as ls names it.
+func kindName(k chain.Kind) string {
+	switch k {
+	case chain.KindStatic:
+		return "keys"
+	case chain.KindAssumeRole:
+		return "role"
+	case chain.KindSSO:
+		return "sso"
+	case chain.KindProcess:
+		return "process"
+	case chain.KindWebIdentity:
+		return "web-identity"
+	case chain.KindNamedSource:
+		return "source"
+	}
+	return string(k)
+}
+
+// splitRoleARN returns the account id and role name of
+// arn:PARTITION:iam::ACCOUNT:role/PATH/NAME ("" for what it cannot find).
+func splitRoleARN(arn string) (account, role string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "", ""
+	}
+	account = parts[4]
+	if res, ok := strings.CutPrefix(parts[5], "role/"); ok {
+		role = res[strings.LastIndexByte(res, '/')+1:]
+	}
+	return account, role
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(msg string) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
+
+// cacheSessions looks sessions up in the credential cache. Only keys the
+// store holds are read, so a listing of thousands of profiles costs one
+// directory listing plus one read per cached session. Without a usable
+// cache it returns nil.
+func cacheSessions(getenv func(string) string, now func() time.Time) sessionLookup {
+	st, err := vault.OpenDefault(getenv)
+	if err != nil {
+		return nil
+	}
+	return storeSessions(st, now)
+}
+
+// storeSessions is cacheSessions on a given store.
+func storeSessions(st vault.Store, now func() time.Time) sessionLookup {
+	keys, err := st.List("")
+	if err != nil || len(keys) == 0 {
+		return nil
+	}
+	held := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		held[k[strings.LastIndexByte(k, '/')+1:]] = true
+	}
+	live := cache.New(st, cache.WithClock(now))
+	// A clock at the zero time reads every entry, however old.
+	all := cache.New(st, cache.WithClock(func() time.Time { return time.Time{} }))
+	return func(key string) (string, time.Time) {
+		if !held[key] {
+			return "", time.Time{}
+		}
+		if e, err := live.Credentials(key); err == nil {
+			return "valid", e.Expiration
+		}
+		e, err := all.Credentials(key)
+		if err != nil {
+			return "", time.Time{}
+		}
+		return "expired", e.Expiration
+	}
+}
+
+// writeLsTable writes rows as an aligned table with a header.
+func writeLsTable(w io.Writer, rows []lsRow) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tROLE\tREGION\tSOURCE\tSESSION")
+	for i := range rows {
+		r := &rows[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, dash(r.Account), dash(r.Role),
+			dash(r.Region), dash(r.Source), sessionText(r))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write the profile list: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write the profile list: %w", err)
+	}
+	return nil
+}
+
+// sessionText is the SESSION column.
+func sessionText(r *lsRow) string {
+	switch r.Session {
+	case "valid":
+		if r.expires.IsZero() {
+			return "valid"
+		}
+		layout := "15:04"
+		if r.expires.Local().Format(time.DateOnly) != time.Now().Local().Format(time.DateOnly) {
+			layout = "2006-01-02 15:04"
+		}
+		return "valid until " + r.expires.Local().Format(layout)
+	case "expired":
+		return "expired"
+	}
+	return "-"
+}
+
+func dash(v string) string {
+	if v == "" {
+		return "-"
+	}
+	return v
+}
