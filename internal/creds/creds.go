@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/sso"
@@ -17,7 +18,7 @@ import (
 // Defaults used when the matching Options field is zero.
 const (
 	DefaultDuration           = time.Hour
-	DefaultTimeout            = 10 * time.Second
+	DefaultTimeout            = awssdk.DefaultTimeout
 	DefaultMFASessionDuration = 12 * time.Hour
 	DefaultProcessTimeout     = time.Minute
 	DefaultMaxAttempts        = 4
@@ -178,12 +179,12 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 		e, err := opts.Cache.Credentials(key)
 		switch {
 		case err == nil && !opts.NewerThan.IsZero() && !e.Expiration.After(opts.NewerThan):
-			dbg.printf("cache: the entry for profile %q (%s) is the one being replaced", plan.Profile, e.AccessKeyID)
+			dbg.Printf("cache: the entry for profile %q (%s) is the one being replaced", plan.Profile, e.AccessKeyID)
 		case err == nil:
-			dbg.printf("cache hit for profile %q (%s), expires %s", plan.Profile, e.AccessKeyID, fmtTime(e.Expiration))
+			dbg.Printf("cache hit for profile %q (%s), expires %s", plan.Profile, e.AccessKeyID, fmtTime(e.Expiration))
 			return fromEntry(e), nil
 		default:
-			dbg.printf("cache: %v", err)
+			dbg.Printf("cache: %v", err)
 		}
 	}
 
@@ -197,7 +198,7 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 		if opts.Duration == 0 {
 			e, err := rawCache(opts.Cache, opts.Now).Credentials(key)
 			if err == nil && reusable(e, opts.Now(), start, opts.NewerThan, opts.Cache.Margin(), opts.Refresh) {
-				dbg.printf("cache: %s was cached by another process meanwhile, expires %s", e.AccessKeyID, fmtTime(e.Expiration))
+				dbg.Printf("cache: %s was cached by another process meanwhile, expires %s", e.AccessKeyID, fmtTime(e.Expiration))
 				return fromEntry(e), nil
 			}
 		}
@@ -226,7 +227,7 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 			Source:          string(c.kind),
 		}
 		if err := opts.Cache.PutCredentials(key, e); err != nil {
-			dbg.printf("cache: not saved: %v", err)
+			dbg.Printf("cache: not saved: %v", err)
 		}
 	}
 	return res, nil
@@ -273,17 +274,7 @@ func (o *Options) fill() {
 // timeout resolves the network timeout: Options, ASSUME_HTTP_TIMEOUT,
 // default.
 func (o *Options) timeout() (time.Duration, error) {
-	if o.Timeout > 0 {
-		return o.Timeout, nil
-	}
-	if s := o.Getenv("ASSUME_HTTP_TIMEOUT"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d <= 0 {
-			return 0, fmt.Errorf("ASSUME_HTTP_TIMEOUT=%q is not a positive duration such as 2s", s)
-		}
-		return d, nil
-	}
-	return DefaultTimeout, nil
+	return awssdk.Timeout(o.Timeout, o.Getenv)
 }
 
 func validatePlan(p *chain.Plan) error {

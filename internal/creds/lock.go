@@ -83,12 +83,12 @@ func lock(ctx context.Context, o *Options, dbg *debugLog, resource, profile stri
 	path := lockPath(dir, resource)
 	u, ok, err := flock.TryLock(path)
 	if err != nil {
-		dbg.printf("lock %s: %v; going on without it", resource, err)
+		dbg.Printf("lock %s: %v; going on without it", resource, err)
 		return func() {}, nil
 	}
 	if !ok {
 		start := time.Now()
-		dbg.printf("lock %s is held by pid %d: waiting", resource, flock.Holder(path))
+		dbg.Printf("lock %s is held by pid %d: waiting", resource, flock.Holder(path))
 		notice := time.AfterFunc(lockNoticeAfter, func() {
 			who := "another assume"
 			if pid := flock.Holder(path); pid > 0 {
@@ -103,19 +103,19 @@ func lock(ctx context.Context, o *Options, dbg *debugLog, resource, profile stri
 		var we *flock.WaitError
 		switch {
 		case err == nil:
-			dbg.printf("lock %s taken after %s", resource, time.Since(start).Round(time.Millisecond))
+			dbg.Printf("lock %s taken after %s", resource, time.Since(start).Round(time.Millisecond))
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		case errors.As(err, &we) && errors.Is(err, context.DeadlineExceeded):
 			return nil, &LockTimeoutError{Profile: profile, Holder: we.Holder, Waited: time.Since(start)}
 		default:
-			dbg.printf("lock %s: %v; going on without it", resource, err)
+			dbg.Printf("lock %s: %v; going on without it", resource, err)
 			return func() {}, nil
 		}
 	}
 	return func() {
 		if err := u.Unlock(); err != nil {
-			dbg.printf("%v", err)
+			dbg.Printf("%v", err)
 		}
 	}, nil
 }

@@ -33,9 +33,9 @@ func (r *runner) withMFA(profile, serial string, send func(code string) error) e
 			if err == nil || !isMFARejection(err) {
 				return err
 			}
-			r.dbg.printf("MFA code for %s rejected (attempt %d)", serial, attempt)
+			r.dbg.Printf("MFA code for %s rejected (attempt %d)", serial, attempt)
 		} else {
-			r.dbg.printf("MFA code for %s is not 6 digits (attempt %d)", serial, attempt)
+			r.dbg.Printf("MFA code for %s is not 6 digits (attempt %d)", serial, attempt)
 		}
 		if fromFlag || attempt >= maxMFAAttempts {
 			return &MFAError{Profile: profile, Serial: serial, Attempts: attempt, FromFlag: fromFlag}
@@ -46,7 +46,7 @@ func (r *runner) withMFA(profile, serial string, send func(code string) error) e
 func (r *runner) mfaCode(profile, serial string, attempt int) (code string, fromFlag bool, err error) {
 	if attempt == 1 && r.opts.MFAToken != "" {
 		code = strings.TrimSpace(r.opts.MFAToken)
-		r.dbg.secret(code)
+		r.dbg.Secret(code)
 		return code, true, nil
 	}
 	if r.opts.Prompt == nil {
@@ -57,7 +57,7 @@ func (r *runner) mfaCode(profile, serial string, attempt int) (code string, from
 		return "", false, fmt.Errorf("reading the MFA code for %s: %w", serial, err)
 	}
 	code = strings.TrimSpace(code)
-	r.dbg.secret(code)
+	r.dbg.Secret(code)
 	return code, false, nil
 }
 
@@ -109,11 +109,11 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 	if r.opts.Cache != nil && !r.opts.Refresh && !force {
 		e, err := r.opts.Cache.MFASession(base.AccessKeyID, serial)
 		if err == nil {
-			r.dbg.printf("cached MFA session for %s (%s), expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
-			r.dbg.secret(e.SecretAccessKey, e.SessionToken)
+			r.dbg.Printf("cached MFA session for %s (%s), expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
+			r.dbg.Secret(e.SecretAccessKey, e.SessionToken)
 			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
 		}
-		r.dbg.printf("MFA session cache: %v", err)
+		r.dbg.Printf("MFA session cache: %v", err)
 	}
 	// One MFA session per IAM user and device, however many processes
 	// want one: the others wait here and reuse it (one code typed, one
@@ -126,8 +126,8 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 		defer release()
 		e, err := rawCache(r.opts.Cache, r.opts.Now).MFASession(base.AccessKeyID, serial)
 		if err == nil && reusable(e, r.opts.Now(), r.start, time.Time{}, r.opts.Cache.Margin(), r.opts.Refresh || force) {
-			r.dbg.printf("MFA session for %s (%s) was cached by another process meanwhile, expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
-			r.dbg.secret(e.SecretAccessKey, e.SessionToken)
+			r.dbg.Printf("MFA session for %s (%s) was cached by another process meanwhile, expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
+			r.dbg.Secret(e.SecretAccessKey, e.SessionToken)
 			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
 		}
 	}
@@ -162,15 +162,15 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 		return nil, false, fmt.Errorf("GetSessionToken for profile %q: STS returned no credentials", st.Profile)
 	}
 	c := fromSTS(out.Credentials)
-	r.dbg.secret(c.SecretAccessKey, c.SessionToken)
-	r.dbg.printf("GetSessionToken with MFA %s via %s -> %s, expires %s", serial, rec.endpoint, c.AccessKeyID, fmtTime(c.Expiration))
+	r.dbg.Secret(c.SecretAccessKey, c.SessionToken)
+	r.dbg.Printf("GetSessionToken with MFA %s via %s -> %s, expires %s", serial, rec.endpoint, c.AccessKeyID, fmtTime(c.Expiration))
 	if r.opts.Cache != nil {
 		e := &cache.Entry{
 			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
 			Expiration: c.Expiration, ARN: base.arn, AccountID: base.account, Source: "mfa_session",
 		}
 		if err := r.opts.Cache.PutMFASession(base.AccessKeyID, serial, e); err != nil {
-			r.dbg.printf("cache: MFA session not saved: %v", err)
+			r.dbg.Printf("cache: MFA session not saved: %v", err)
 		}
 	}
 	return mk(c), false, nil

@@ -42,7 +42,7 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	cmd.WaitDelay = time.Second
 	start := time.Now()
 	err := cmd.Run()
-	r.dbg.printf("credential_process of profile %q ran for %s", st.Profile, time.Since(start).Round(time.Millisecond))
+	r.dbg.Printf("credential_process of profile %q ran for %s", st.Profile, time.Since(start).Round(time.Millisecond))
 	if ctx.Err() == context.DeadlineExceeded {
 		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Timeout: r.opts.ProcessTimeout}
 	}
@@ -62,7 +62,7 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	if err != nil {
 		return nil, perr(err.Error())
 	}
-	r.dbg.secret(pc.SecretAccessKey, pc.SessionToken)
+	r.dbg.Secret(pc.SecretAccessKey, pc.SessionToken)
 	c := &cred{Credentials: pc.Credentials, kind: chain.KindProcess, profile: st.Profile, account: pc.AccountID}
 	if c.SessionToken == "" {
 		c.longTerm, c.role = true, no

@@ -106,7 +106,7 @@ func (r *runner) run() (*cred, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.dbg.secret(cur.SecretAccessKey, cur.SessionToken)
+	r.dbg.Secret(cur.SecretAccessKey, cur.SessionToken)
 	for i := 1; i < len(steps); i++ {
 		st := &steps[i]
 		final := i == len(steps)-1
@@ -118,7 +118,7 @@ func (r *runner) run() (*cred, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.dbg.secret(cur.SecretAccessKey, cur.SessionToken)
+		r.dbg.Secret(cur.SecretAccessKey, cur.SessionToken)
 	}
 	return cur, nil
 }
@@ -299,7 +299,7 @@ func (r *runner) assumeRole(st *chain.Step, caller *cred, final, withMFA bool) (
 	out, rec, err := attempt(dur)
 	if err != nil && dur > ChainedMaxDuration && isChainingLimit(err) {
 		// The caller turned out to be a role session.
-		r.dbg.printf("AssumeRole %s: %s exceeds the role chaining limit, asking for 1h", roleARN, fmtDur(dur))
+		r.dbg.Printf("AssumeRole %s: %s exceeds the role chaining limit, asking for 1h", roleARN, fmtDur(dur))
 		dur = ChainedMaxDuration
 		if final && explicit {
 			r.capNotice(st.Profile, asked)
@@ -325,7 +325,7 @@ func (r *runner) assumeRole(st *chain.Step, caller *cred, final, withMFA bool) (
 		c.arn = aws.ToString(out.AssumedRoleUser.Arn)
 		c.account = accountOf(c.arn)
 	}
-	r.dbg.printf("AssumeRole %s as %q for %s via %s (%d attempt(s)) -> %s, expires %s",
+	r.dbg.Printf("AssumeRole %s as %q for %s via %s (%d attempt(s)) -> %s, expires %s",
 		roleARN, name, fmtDur(dur), rec.endpoint, rec.attempts, c.AccessKeyID, fmtTime(c.Expiration))
 	return c, nil
 }
@@ -342,7 +342,7 @@ func (r *runner) assumeWithMFASession(st *chain.Step, base *cred, final bool) (*
 	}
 	c, err := r.assumeRole(st, sess, final, false)
 	if err != nil && fromCache && sessionRejected(err) {
-		r.dbg.printf("cached MFA session was rejected; starting a new one")
+		r.dbg.Printf("cached MFA session was rejected; starting a new one")
 		if r.opts.Cache != nil {
 			r.opts.Cache.ForgetMFASession(base.AccessKeyID, st.MFASerial.Text)
 		}
@@ -408,7 +408,7 @@ func (r *runner) lookupIdentity(caller *cred) error {
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
-				r.dbg.printf("GetCallerIdentity failed, using the default session name: %v", err)
+				r.dbg.Printf("GetCallerIdentity failed, using the default session name: %v", err)
 				return nil
 			}
 			return err
@@ -416,7 +416,7 @@ func (r *runner) lookupIdentity(caller *cred) error {
 		id = &cache.Identity{ARN: arn, AccountID: account, UserID: userID}
 		if r.opts.Cache != nil {
 			if err := r.opts.Cache.PutIdentity(keys.AccessKeyID, id); err != nil {
-				r.dbg.printf("cache: identity not saved: %v", err)
+				r.dbg.Printf("cache: identity not saved: %v", err)
 			}
 		}
 	}

@@ -36,7 +36,7 @@ func (r *runner) webIdentity(st *chain.Step, final bool) (*cred, error) {
 	if token == "" {
 		return nil, srcErr(path+" is empty", nil)
 	}
-	r.dbg.secret(token)
+	r.dbg.Secret(token)
 	roleARN := strings.TrimSpace(st.RoleARN.Text)
 	if roleARN == "" {
 		return nil, &ConfigError{Profile: st.Profile, Key: "role_arn", Where: st.RoleARN.Where(), Problem: "is empty"}
@@ -81,7 +81,7 @@ func (r *runner) webIdentity(st *chain.Step, final bool) (*cred, error) {
 		c.arn = aws.ToString(out.AssumedRoleUser.Arn)
 		c.account = accountOf(c.arn)
 	}
-	r.dbg.printf("AssumeRoleWithWebIdentity %s as %q via %s -> %s, expires %s", roleARN, name, rec.endpoint, c.AccessKeyID, fmtTime(c.Expiration))
+	r.dbg.Printf("AssumeRoleWithWebIdentity %s as %q via %s -> %s, expires %s", roleARN, name, rec.endpoint, c.AccessKeyID, fmtTime(c.Expiration))
 	return c, nil
 }
 
@@ -121,7 +121,7 @@ func (r *runner) instanceMetadata(st *chain.Step) (*cred, error) {
 		return nil, r.sourceFetchError(err, "the EC2 instance metadata service", endpoint, srcErr)
 	}
 	c := &cred{Credentials: fromAWS(ac), kind: chain.KindNamedSource, profile: st.Profile, role: yes}
-	r.dbg.printf("instance metadata credentials from %s -> %s, expires %s", endpoint, c.AccessKeyID, fmtTime(c.Expiration))
+	r.dbg.Printf("instance metadata credentials from %s -> %s, expires %s", endpoint, c.AccessKeyID, fmtTime(c.Expiration))
 	return c, nil
 }
 
@@ -140,7 +140,7 @@ func (r *runner) container(st *chain.Step) (*cred, error) {
 	}
 	tokenFile := r.opts.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
 	token := r.opts.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
-	r.dbg.secret(token)
+	r.dbg.Secret(token)
 	p := endpointcreds.New(endpoint, func(o *endpointcreds.Options) {
 		o.HTTPClient = r.sdk.cfg.HTTPClient
 		o.AuthorizationToken = token
@@ -151,7 +151,7 @@ func (r *runner) container(st *chain.Step) (*cred, error) {
 				if err != nil {
 					return "", fmt.Errorf("reading AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: %w", unwrapPathError(err))
 				}
-				r.dbg.secret(string(b))
+				r.dbg.Secret(string(b))
 				return string(b), nil
 			})
 		}
@@ -163,7 +163,7 @@ func (r *runner) container(st *chain.Step) (*cred, error) {
 		return nil, r.sourceFetchError(err, "the container credentials endpoint", redactURL(endpoint), srcErr)
 	}
 	c := &cred{Credentials: fromAWS(ac), kind: chain.KindNamedSource, profile: st.Profile, role: yes, account: ac.AccountID}
-	r.dbg.printf("container credentials from %s -> %s, expires %s", redactURL(endpoint), c.AccessKeyID, fmtTime(c.Expiration))
+	r.dbg.Printf("container credentials from %s -> %s, expires %s", redactURL(endpoint), c.AccessKeyID, fmtTime(c.Expiration))
 	return c, nil
 }
 

@@ -28,7 +28,7 @@ func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 	tok, err := c.Token(r.ctx, sess)
 	var lr *sso.LoginRequiredError
 	if errors.As(err, &lr) && r.opts.SSOLogin != nil {
-		r.dbg.printf("sso: no usable token for %s: signing in", sess.StartURL)
+		r.dbg.Printf("sso: no usable token for %s: signing in", sess.StartURL)
 		tok, err = r.opts.SSOLogin(sess)
 	}
 	if err != nil {
@@ -38,7 +38,7 @@ func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 	if errors.As(err, &lr) {
 		// Rejected although it looked valid: renew it silently if the
 		// refresh token allows, else sign in (on a terminal), then retry once.
-		r.dbg.printf("sso: the token was rejected: renewing it")
+		r.dbg.Printf("sso: the token was rejected: renewing it")
 		tok, err = c.Renew(r.ctx, sess, tok)
 		if errors.As(err, &lr) && r.opts.SSOLogin != nil {
 			tok, err = r.opts.SSOLogin(sess)

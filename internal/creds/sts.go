@@ -2,12 +2,9 @@ package creds
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -17,13 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/chain"
 )
 
@@ -46,84 +43,22 @@ func (noCredentials) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{}, errors.New("no credentials were given for this call")
 }
 
-// loadSDK builds the aws.Config from the SDK's own environment parser
-// (config.NewEnvConfig): AWS_ENDPOINT_URL(_STS) and
-// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS,
-// AWS_RETRY_MODE, AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT,
-// AWS_SDK_UA_APP_ID; proxies come from the HTTP transport. No shared config
-// or credentials file is read: the plan already holds what they say.
-//
-// config.LoadDefaultConfig cannot be used for this: with the shared files
-// set to none it still fails ("failed to get shared config profile") as soon
-// as AWS_PROFILE is set, which is the normal state of a shell using assume.
+// loadSDK builds the aws.Config from the environment only (see
+// awssdk.Config); every call then sets its own credentials.
 func loadSDK(ctx context.Context, o *Options) (*sdk, error) {
 	timeout, err := o.timeout()
 	if err != nil {
 		return nil, err
 	}
 	configLoads.Add(1)
-	env, err := config.NewEnvConfig()
+	cfg, err := awssdk.Config(awssdk.Options{Timeout: timeout, HTTPClient: o.HTTPClient,
+		MaxAttempts: DefaultMaxAttempts, RetryBackoff: o.RetryBackoff})
 	if err != nil {
-		return nil, fmt.Errorf("reading the AWS environment variables: %w", err)
+		return nil, err
 	}
-	var hc HTTPClient = o.HTTPClient
-	if hc == nil {
-		bc := awshttp.NewBuildableClient().
-			WithTimeout(timeout).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = timeout })
-		if env.CustomCABundle != "" {
-			pool, err := loadCABundle(env.CustomCABundle)
-			if err != nil {
-				return nil, err
-			}
-			bc = bc.WithTransportOptions(func(tr *http.Transport) {
-				if tr.TLSClientConfig == nil {
-					tr.TLSClientConfig = &tls.Config{}
-				}
-				tr.TLSClientConfig.RootCAs = pool
-			})
-		}
-		hc = bc
-	}
-	cfg := aws.Config{
-		Region:           o.Region,
-		Credentials:      noCredentials{},
-		HTTPClient:       hc,
-		ConfigSources:    []any{env},
-		AppID:            nonEmpty(env.AppID, "assume"),
-		RetryMaxAttempts: env.RetryMaxAttempts,
-		RetryMode:        env.RetryMode,
-	}
-	if env.BaseEndpoint != "" && (env.IgnoreConfiguredEndpoints == nil || !*env.IgnoreConfiguredEndpoints) {
-		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
-	}
-	if cfg.RetryMaxAttempts == 0 { // AWS_MAX_ATTEMPTS unset
-		cfg.RetryMaxAttempts = DefaultMaxAttempts
-	}
-	if backoff := o.RetryBackoff; backoff != nil && cfg.RetryMode != aws.RetryModeAdaptive {
-		cfg.Retryer = func() aws.Retryer {
-			return retry.NewStandard(func(so *retry.StandardOptions) {
-				so.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
-					return backoff(attempt), nil
-				})
-			})
-		}
-	}
+	cfg.Region = o.Region
+	cfg.Credentials = noCredentials{}
 	return &sdk{cfg: cfg, timeout: timeout}, nil
-}
-
-// loadCABundle reads AWS_CA_BUNDLE. Like the SDK, the bundle replaces the
-// system roots.
-func loadCABundle(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading AWS_CA_BUNDLE: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("AWS_CA_BUNDLE %s holds no PEM certificate", path)
-	}
-	return pool, nil
 }
 
 // callRecord notes, per attempt, where a call went and how it failed, so a
@@ -307,7 +242,7 @@ func (r *runner) callerIdentity(c *Credentials, ec errContext) (arn, account, us
 	if err != nil {
 		return "", "", "", r.classify(err, rec, ec, r.ctx)
 	}
-	r.dbg.printf("GetCallerIdentity via %s: %s (%d attempt(s))", rec.endpoint, aws.ToString(out.Arn), rec.attempts)
+	r.dbg.Printf("GetCallerIdentity via %s: %s (%d attempt(s))", rec.endpoint, aws.ToString(out.Arn), rec.attempts)
 	return aws.ToString(out.Arn), aws.ToString(out.Account), aws.ToString(out.UserId), nil
 }
 
@@ -317,6 +252,6 @@ func (r *runner) callerIdentity(c *Credentials, ec errContext) (arn, account, us
 func CallerIdentity(ctx context.Context, c Credentials, opts Options) (arn, account, userID string, err error) {
 	opts.fill()
 	r := newRunner(ctx, &chain.Plan{}, opts, newDebug(opts.Debug))
-	r.dbg.secret(c.SecretAccessKey, c.SessionToken)
+	r.dbg.Secret(c.SecretAccessKey, c.SessionToken)
 	return r.callerIdentity(&c, errContext{profile: "", callerProfile: "", callerKeyID: c.AccessKeyID, caller: c.AccessKeyID})
 }

@@ -176,7 +176,7 @@ func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions
 	if err != nil {
 		return nil, err
 	}
-	c.dbg.secret(verifier)
+	c.dbg.Secret(verifier)
 	base, err := c.oidcBase(ctx, sess.Region)
 	if err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions
 	default:
 		return nil, &LoginError{Session: sess, Failure: Rejected, Detail: truncate(oneLine(res.errCode), 80)}
 	}
-	c.dbg.secret(res.code)
+	c.dbg.Secret(res.code)
 
 	rec := &callRecord{}
 	cl, err := c.oidc(sess.Region, rec)
@@ -240,7 +240,7 @@ func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions
 		return nil, c.oidcError(ctx, err, sess, "CreateToken", rec, secrets)
 	}
 	t := newToken(sess, reg, tok, start)
-	c.dbg.secret(t.AccessToken, t.RefreshToken)
+	c.dbg.Secret(t.AccessToken, t.RefreshToken)
 	if t.AccessToken == "" {
 		return nil, &APIError{Op: "CreateToken", Code: "EmptyResponse", Message: "the answer holds no access token"}
 	}

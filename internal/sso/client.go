@@ -2,8 +2,6 @@ package sso
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awssso "github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/smithy-go"
@@ -30,7 +28,7 @@ import (
 // Defaults used when the matching Options field is zero.
 const (
 	// DefaultTimeout bounds one network call, its retries included.
-	DefaultTimeout = 10 * time.Second
+	DefaultTimeout = awssdk.DefaultTimeout
 	// RefreshWindow is how long before expiry Token refreshes a token.
 	RefreshWindow = 5 * time.Minute
 	// MinValidity is the least remaining life of a token Token returns
@@ -116,82 +114,17 @@ func (c *Client) sdk() (aws.Config, time.Duration, error) {
 }
 
 func (c *Client) loadSDK() (aws.Config, time.Duration, error) {
-	timeout := c.opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-		if s := c.opts.Getenv("ASSUME_HTTP_TIMEOUT"); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				return aws.Config{}, 0, fmt.Errorf("ASSUME_HTTP_TIMEOUT=%q is not a positive duration such as 2s", s)
-			}
-			timeout = d
-		}
-	}
-	env, err := config.NewEnvConfig()
+	timeout, err := awssdk.Timeout(c.opts.Timeout, c.opts.Getenv)
 	if err != nil {
-		return aws.Config{}, 0, fmt.Errorf("reading the AWS environment variables: %w", err)
+		return aws.Config{}, 0, err
 	}
-	hc := c.opts.HTTPClient
-	if hc == nil {
-		bc := awshttp.NewBuildableClient().
-			WithTimeout(timeout).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = timeout })
-		if env.CustomCABundle != "" {
-			pool, err := loadCABundle(env.CustomCABundle)
-			if err != nil {
-				return aws.Config{}, 0, err
-			}
-			bc = bc.WithTransportOptions(func(tr *http.Transport) {
-				if tr.TLSClientConfig == nil {
-					tr.TLSClientConfig = &tls.Config{}
-				}
-				tr.TLSClientConfig.RootCAs = pool
-			})
-		}
-		hc = bc
+	cfg, err := awssdk.Config(awssdk.Options{Timeout: timeout, HTTPClient: c.opts.HTTPClient,
+		MaxAttempts: defaultMaxAttempts, RetryBackoff: c.opts.RetryBackoff})
+	if err != nil {
+		return aws.Config{}, 0, err
 	}
-	cfg := aws.Config{
-		Credentials:      aws.AnonymousCredentials{}, // every SSO and OIDC call is unsigned
-		HTTPClient:       hc,
-		ConfigSources:    []any{env},
-		AppID:            env.AppID,
-		RetryMaxAttempts: env.RetryMaxAttempts,
-		RetryMode:        env.RetryMode,
-	}
-	if cfg.AppID == "" {
-		cfg.AppID = "assume"
-	}
-	if env.BaseEndpoint != "" && (env.IgnoreConfiguredEndpoints == nil || !*env.IgnoreConfiguredEndpoints) {
-		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
-	}
-	if cfg.RetryMaxAttempts == 0 {
-		cfg.RetryMaxAttempts = defaultMaxAttempts
-	}
-	if backoff := c.opts.RetryBackoff; backoff != nil && cfg.RetryMode != aws.RetryModeAdaptive {
-		cfg.Retryer = func() aws.Retryer {
-			return retry.NewStandard(func(so *retry.StandardOptions) {
-				so.MaxAttempts = cfg.RetryMaxAttempts
-				so.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
-					return backoff(attempt), nil
-				})
-			})
-		}
-	}
+	cfg.Credentials = aws.AnonymousCredentials{} // every SSO and OIDC call is unsigned
 	return cfg, timeout, nil
-}
-
-// loadCABundle reads AWS_CA_BUNDLE; like the SDK, it replaces the system
-// roots.
-func loadCABundle(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading AWS_CA_BUNDLE: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("AWS_CA_BUNDLE %s holds no PEM certificate", path)
-	}
-	return pool, nil
 }
 
 // callRecord notes where each attempt went and how it failed, so errors can
@@ -326,16 +259,7 @@ func apiMessage(err error, secrets []string) string {
 			}
 		}
 	}
-	return scrub(oneLine(msg), secrets)
-}
-
-func scrub(s string, secrets []string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "<redacted>")
-		}
-	}
-	return s
+	return awssdk.Scrub(oneLine(msg), secrets)
 }
 
 // classify turns an SDK error that the operation did not handle itself
@@ -417,34 +341,7 @@ func netReason(err error) string {
 	return err.Error()
 }
 
-// debugLog writes trace lines. Callers format only non-secret values; as a
-// second line of defence every secret seen (tokens, client secrets, codes)
-// is replaced by "<redacted>" before a line is written.
-type debugLog struct {
-	w       io.Writer
-	mu      sync.Mutex
-	secrets []string
-}
+// debugLog is the client's trace; every secret it has seen is redacted.
+type debugLog = awssdk.Debug
 
-func newDebug(w io.Writer) *debugLog { return &debugLog{w: w} }
-
-func (d *debugLog) secret(values ...string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, v := range values {
-		if len(v) >= 4 {
-			d.secrets = append(d.secrets, v)
-		}
-	}
-}
-
-func (d *debugLog) printf(format string, args ...any) {
-	if d == nil || d.w == nil {
-		return
-	}
-	line := fmt.Sprintf(format, args...)
-	d.mu.Lock()
-	line = scrub(line, d.secrets)
-	d.mu.Unlock()
-	io.WriteString(d.w, "debug: sso: "+strings.ReplaceAll(line, "\n", " ")+"\n")
-}
+func newDebug(w io.Writer) *debugLog { return awssdk.NewDebug(w, "sso") }

@@ -110,10 +110,10 @@ func (c *Client) Login(ctx context.Context, o LoginOptions) (*Token, error) {
 	}
 	var t *Token
 	if !canOpen || sess.Legacy() {
-		c.dbg.printf("device code login to %s (browser: %v)", sess, canOpen)
+		c.dbg.Printf("device code login to %s (browser: %v)", sess, canOpen)
 		t, err = c.deviceLogin(ctx, sess, o, out, opener, canOpen)
 	} else {
-		c.dbg.printf("authorization code login to %s", sess)
+		c.dbg.Printf("authorization code login to %s", sess)
 		t, err = c.authCodeLogin(ctx, sess, o, out, opener)
 	}
 	if err != nil {
@@ -177,14 +177,14 @@ func (c *Client) registration(ctx context.Context, sess Session, f flow, force b
 			r, err := ParseRegistrationFile(data)
 			switch {
 			case err != nil:
-				c.dbg.printf("registration file %s: %v", c.store.path(name), err)
+				c.dbg.Printf("registration file %s: %v", c.store.path(name), err)
 			case !r.ExpiresAt.After(c.now().Add(registrationMargin)):
-				c.dbg.printf("cached registration %s expires %s: registering anew", r.ClientID, formatTime(r.ExpiresAt))
+				c.dbg.Printf("cached registration %s expires %s: registering anew", r.ClientID, formatTime(r.ExpiresAt))
 			case !r.suits(f):
-				c.dbg.printf("cached registration %s is for another flow: registering anew", r.ClientID)
+				c.dbg.Printf("cached registration %s is for another flow: registering anew", r.ClientID)
 			default:
-				c.dbg.secret(r.ClientSecret)
-				c.dbg.printf("using cached registration %s", r.ClientID)
+				c.dbg.Secret(r.ClientSecret)
+				c.dbg.Printf("using cached registration %s", r.ClientID)
 				return r, true, nil
 			}
 		}
@@ -224,11 +224,11 @@ func (c *Client) registration(ctx context.Context, sess Session, f flow, force b
 		Scopes:       in.Scopes,
 		GrantTypes:   in.GrantTypes,
 	}
-	c.dbg.secret(r.ClientSecret)
+	c.dbg.Secret(r.ClientSecret)
 	if r.ClientID == "" || r.ClientSecret == "" {
 		return nil, false, &APIError{Op: "RegisterClient", Code: "EmptyResponse", Message: "the answer holds no client id or secret"}
 	}
-	c.dbg.printf("registered client %s, expires %s", r.ClientID, formatTime(r.ExpiresAt))
+	c.dbg.Printf("registered client %s, expires %s", r.ClientID, formatTime(r.ExpiresAt))
 	if err := c.store.write(name, MarshalRegistrationFile(r)); err != nil {
 		return nil, false, &CacheError{Path: c.store.path(name), Err: errors.Unwrap(err)}
 	}
@@ -278,7 +278,7 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 	auth, rec, err := c.startDevice(ctx, sess, reg)
 	if code := apiCode(err); cached && (code == "InvalidClientException" || code == "UnauthorizedClientException") {
 		// The cached registration was revoked or is unfit: register anew.
-		c.dbg.printf("cached registration refused (%s): registering anew", code)
+		c.dbg.Printf("cached registration refused (%s): registering anew", code)
 		if reg, _, err = c.registration(ctx, sess, flowDevice, true); err != nil {
 			return nil, err
 		}
@@ -288,7 +288,7 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 		return nil, c.oidcError(ctx, err, sess, "StartDeviceAuthorization", rec, []string{reg.ClientSecret})
 	}
 	deviceCode := aws.ToString(auth.DeviceCode)
-	c.dbg.secret(deviceCode)
+	c.dbg.Secret(deviceCode)
 	interval := time.Duration(auth.Interval) * time.Second
 	if interval <= 0 {
 		interval = defaultInterval
@@ -352,7 +352,7 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 		if err == nil {
 			p.stop()
 			t := newToken(sess, reg, tok, start)
-			c.dbg.secret(t.AccessToken, t.RefreshToken)
+			c.dbg.Secret(t.AccessToken, t.RefreshToken)
 			if t.AccessToken == "" {
 				return nil, &APIError{Op: "CreateToken", Code: "EmptyResponse", Message: "the answer holds no access token"}
 			}
@@ -363,7 +363,7 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 			continue
 		case "SlowDownException":
 			interval += o.SlowDownStep
-			c.dbg.printf("slow_down: polling every %s", interval)
+			c.dbg.Printf("slow_down: polling every %s", interval)
 			continue
 		case "ExpiredTokenException":
 			return nil, &LoginError{Session: sess, Failure: CodeExpired}

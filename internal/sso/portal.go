@@ -112,8 +112,8 @@ func (c *Client) RoleCredentials(ctx context.Context, tok *Token, accountID, rol
 	if rc.Expiration != 0 {
 		cr.Expiration = time.UnixMilli(rc.Expiration).UTC()
 	}
-	c.dbg.secret(cr.SecretAccessKey, cr.SessionToken)
-	c.dbg.printf("GetRoleCredentials %s/%s via %s: %s, expires %s", accountID, roleName, rec.endpoint, cr.AccessKeyID, formatTime(cr.Expiration))
+	c.dbg.Secret(cr.SecretAccessKey, cr.SessionToken)
+	c.dbg.Printf("GetRoleCredentials %s/%s via %s: %s, expires %s", accountID, roleName, rec.endpoint, cr.AccessKeyID, formatTime(cr.Expiration))
 	return cr, nil
 }
 
@@ -300,10 +300,10 @@ func (c *Client) logoutRemote(ctx context.Context, tok *Token) error {
 	_, err = cl.Logout(cctx, &awssso.LogoutInput{AccessToken: aws.String(tok.AccessToken)})
 	switch {
 	case err == nil:
-		c.dbg.printf("logged out of %s via %s", tok.Session, rec.endpoint)
+		c.dbg.Printf("logged out of %s via %s", tok.Session, rec.endpoint)
 		return nil
 	case apiCode(err) == "UnauthorizedException":
-		c.dbg.printf("logout: the token was no longer valid")
+		c.dbg.Printf("logout: the token was no longer valid")
 		return nil
 	}
 	return c.classify(ctx, err, call{op: "Logout", service: portalService, region: region, rec: rec, secrets: []string{tok.AccessToken}})

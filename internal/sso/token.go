@@ -26,7 +26,7 @@ func (c *Client) ReadToken(sess Session) (*Token, error) {
 	}
 	t, err := ParseTokenFile(data)
 	if err != nil {
-		c.dbg.printf("token file %s: %v", c.store.path(name), err)
+		c.dbg.Printf("token file %s: %v", c.store.path(name), err)
 		return nil, loginRequired(sess, "the cached token is unreadable ("+err.Error()+")")
 	}
 	t.Session = sess
@@ -36,7 +36,7 @@ func (c *Client) ReadToken(sess Session) (*Token, error) {
 	if t.Region == "" {
 		t.Region = sess.Region
 	}
-	c.dbg.secret(t.AccessToken, t.RefreshToken, t.ClientSecret)
+	c.dbg.Secret(t.AccessToken, t.RefreshToken, t.ClientSecret)
 	return t, nil
 }
 
@@ -71,7 +71,7 @@ func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
 		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
 	}
 
-	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.printf("waiting for another process's login or refresh of %s", sess) })
+	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
 		if !errors.As(err, &lr) && ctx.Err() == nil && t.ValidAt(now, MinValidity) {
 			// As the AWS CLI does: a failed refresh is not fatal while the
 			// old token still works.
-			c.dbg.printf("refresh failed, using the current token until it expires: %v", err)
+			c.dbg.Printf("refresh failed, using the current token until it expires: %v", err)
 			return t, nil
 		}
 		return nil, err
@@ -104,7 +104,7 @@ func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
 	if err := c.writeToken(nt); err != nil {
 		return nil, err
 	}
-	c.dbg.printf("refreshed the token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
+	c.dbg.Printf("refreshed the token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
 	return nt, nil
 }
 
@@ -132,7 +132,7 @@ func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 	if err != nil {
 		switch code := apiCode(err); code {
 		case "InvalidGrantException", "InvalidClientException", "UnauthorizedClientException", "ExpiredTokenException", "AccessDeniedException":
-			c.dbg.printf("refresh refused: %s", code)
+			c.dbg.Printf("refresh refused: %s", code)
 			return nil, loginRequired(t.Session, "IAM Identity Center refused to refresh the login ("+code+")")
 		}
 		return nil, c.classify(ctx, err, call{op: "CreateToken", service: "IAM Identity Center OIDC", region: region, rec: rec,
@@ -143,7 +143,7 @@ func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 	nt.ExpiresAt = start.Add(time.Duration(out.ExpiresIn) * time.Second)
 	// As both AWS tools do: keep a refresh token only if the answer had one.
 	nt.RefreshToken = aws.ToString(out.RefreshToken)
-	c.dbg.secret(nt.AccessToken, nt.RefreshToken)
+	c.dbg.Secret(nt.AccessToken, nt.RefreshToken)
 	if nt.AccessToken == "" {
 		return nil, &APIError{Op: "CreateToken", Code: "EmptyResponse", Message: "the answer holds no access token"}
 	}
@@ -156,7 +156,7 @@ func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 // otherwise the refresh grant runs when the file allows it. Without a way to
 // refresh, the error is a *LoginRequiredError.
 func (c *Client) Renew(ctx context.Context, sess Session, rejected *Token) (*Token, error) {
-	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.printf("waiting for another process's login or refresh of %s", sess) })
+	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +178,6 @@ func (c *Client) Renew(ctx context.Context, sess Session, rejected *Token) (*Tok
 	if err := c.writeToken(nt); err != nil {
 		return nil, err
 	}
-	c.dbg.printf("renewed the rejected token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
+	c.dbg.Printf("renewed the rejected token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
 	return nt, nil
 }
