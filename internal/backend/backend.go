@@ -69,6 +69,8 @@ func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 		return resolve(ctx, s, req)
 	case worker.OpWhoami:
 		return whoami(ctx, s, req)
+	case worker.OpConsole:
+		return consoleSignin(ctx, s, req)
 	}
 	return failure(fmt.Errorf("unknown request %q", req.Op))
 }
@@ -198,8 +200,22 @@ func failure(err error) *worker.Response {
 	return &worker.Response{Error: e}
 }
 
+// exitErr gives an error its exit code class.
+type exitErr struct {
+	code int
+	err  error
+}
+
+func (e *exitErr) Error() string { return e.err.Error() }
+func (e *exitErr) Unwrap() error { return e.err }
+
+func withExit(code int, err error) error { return &exitErr{code, err} }
+
 // classify maps an error to its exit code class.
 func classify(err error) int {
+	if ee := (*exitErr)(nil); errors.As(err, &ee) {
+		return ee.code
+	}
 	var (
 		cfgErr      *creds.ConfigError
 		mfaReq      *creds.MFARequiredError

@@ -40,7 +40,51 @@ type assumeOptions struct {
 	ssoAccountID string
 	ssoRoleName  string
 
+	// console: assume PROFILE -c
+	console     bool
+	service     string
+	destination string
+	urlOnly     bool
+	shell       bool // with -c: also export the credentials
+
+	// files for tools that read no environment
+	export  bool   // --export: into ~/.aws/credentials
+	as      string // --as NAME: the section name for --export
+	force   bool   // --force: --export may replace long-lived keys
+	envFile string // --env FILE: a dotenv file
+
 	cmd []string // after --, with --exec
+}
+
+// consoleOptions checks and returns the console flags.
+func (o *assumeOptions) consoleOptions() (consoleOptions, error) {
+	co := consoleOptions{service: o.service, destination: o.destination, urlOnly: o.urlOnly, debug: o.debug}
+	if !o.console {
+		if o.service != "" || o.destination != "" || o.urlOnly {
+			return co, usageErr("--service, --destination and --url go with --console (-c)")
+		}
+		if o.shell {
+			return co, usageErr("--shell goes with --console (-c)")
+		}
+		return co, nil
+	}
+	if o.service != "" && o.destination != "" {
+		return co, usageErr("give either --service or --destination, not both")
+	}
+	if o.exec || o.unset || o.autoRefresh {
+		return co, usageErr("--console cannot be combined with --exec, --unset or --auto-refresh")
+	}
+	if o.urlOnly && o.shell {
+		return co, usageErr("--url prints the sign-in URL on stdout; it cannot be combined with --shell")
+	}
+	if o.duration != "" {
+		d, err := parseDuration(o.duration)
+		if err != nil {
+			return co, err
+		}
+		co.duration = d
+	}
+	return co, nil
 }
 
 func (o *assumeOptions) flags(name string) *flags.FlagSet {
@@ -63,6 +107,15 @@ func (o *assumeOptions) flags(name string) *flags.FlagSet {
 	fs.String(&o.ssoRegion, "sso-region", "")
 	fs.String(&o.ssoAccountID, "account-id", "")
 	fs.String(&o.ssoRoleName, "role-name", "")
+	fs.Bool(&o.console, "console", "c")
+	fs.String(&o.service, "service", "s")
+	fs.String(&o.destination, "destination", "")
+	fs.Bool(&o.urlOnly, "url", "")
+	fs.Bool(&o.shell, "shell", "")
+	fs.Bool(&o.export, "export", "")
+	fs.String(&o.as, "as", "")
+	fs.Bool(&o.force, "force", "")
+	fs.String(&o.envFile, "env", "")
 	return fs
 }
 
@@ -130,6 +183,15 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 		}
 		o.profile = pos[0]
 	}
+	return runAssumeParsed(ctx, s, &o)
+}
+
+// runAssumeParsed runs assume with parsed options.
+func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) error {
+	co, err := o.consoleOptions()
+	if err != nil {
+		return err
+	}
 	if o.exec && len(o.cmd) == 0 {
 		return usageErr("--exec needs a command after --, e.g. assume %s --exec -- aws sts get-caller-identity", orPlaceholder(o.profile))
 	}
@@ -162,9 +224,11 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	} else if o.profile == "" {
 		return usageErr("no profile given: run assume PROFILE (assume help for more)")
 	}
-	dur, err := parseDuration(o.duration)
-	if err != nil {
-		return err
+	var dur time.Duration
+	if !o.console { // with --console, -d is the console session's length
+		if dur, err = parseDuration(o.duration); err != nil {
+			return err
+		}
 	}
 	var plan *chain.Plan
 	if adhoc != nil {
@@ -194,6 +258,20 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	if o.autoRefresh {
 		return autoRefresh(ctx, s, plan, req)
 	}
+	if (o.as != "" || o.force) && !o.export {
+		return usageErr("--as and --force go with --export")
+	}
+	if o.export || o.envFile != "" {
+		if o.exec || o.console || o.print != "" {
+			return usageErr("--export and --env write files; they cannot be combined with --exec, --console or --print")
+		}
+		return exportFiles(ctx, s, plan, req, o)
+	}
+	if o.console && !o.shell && o.print == "" {
+		// Opening the console exports nothing unless asked (--shell).
+		_, err := consoleForPlan(ctx, s, plan, req, co)
+		return err
+	}
 	out, err := openOutput(ctx, s, o.print, o.exec)
 	if err != nil {
 		return err
@@ -209,10 +287,61 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	if o.exec {
 		return runExec(ctx, s, vars, o.cmd)
 	}
+	if o.console {
+		// --shell or --print: the console opens, then the credentials go to
+		// the shell.
+		t := consoleTarget{profile: req.profile, color: profileColor(s, req.profile), region: res.region, creds: res, long: longLived(plan)}
+		if err := openConsole(ctx, s, t, co); err != nil {
+			return err
+		}
+	}
 	if err := out.Apply(vars); err != nil {
 		return err
 	}
 	s.Noticef("%s", activeLine(res, time.Now()))
+	return nil
+}
+
+// exportFiles writes the credentials to ~/.aws/credentials (--export)
+// and/or a dotenv file (--env); nothing is exported into the shell.
+func exportFiles(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o *assumeOptions) error {
+	if o.export {
+		name := o.as
+		if name == "" {
+			name = req.profile
+		}
+		if name == "" {
+			return usageErr("--export needs a name for the credentials: --as NAME")
+		}
+		if err := checkProfileName(name); err != nil {
+			return err
+		}
+	}
+	res, err := resolveCredentials(ctx, s, plan, req)
+	if err != nil {
+		return err
+	}
+	until := "long-lived keys"
+	if !res.expires.IsZero() {
+		until = "until " + res.expires.Local().Format("15:04 MST")
+	}
+	if o.export {
+		name := o.as
+		if name == "" {
+			name = req.profile
+		}
+		path, err := exportToCredentials(s, res, name, o.force)
+		if err != nil {
+			return err
+		}
+		s.Noticef("wrote %s's credentials to %s as profile %s (%s)", res.label(), path, name, until)
+	}
+	if o.envFile != "" {
+		if err := writeDotenv(o.envFile, res); err != nil {
+			return err
+		}
+		s.Noticef("wrote %s's credentials to %s (%s)", res.label(), o.envFile, until)
+	}
 	return nil
 }
 

@@ -32,6 +32,7 @@ func commands() []command {
 		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
 		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
+		{"console", "open the AWS web console for a profile (or this shell's credentials)", runConsole},
 		{"ls", "list the profiles: kind, account, role, region, source, cached session", runLs},
 		{"completion", "print the completion script of a shell", runCompletion},
 		{"__complete", "", runComplete}, // hidden: called by the completion scripts
@@ -163,6 +164,9 @@ func runHelp(_ context.Context, args []string, s *term.Streams) error {
 	if len(args) > 0 && args[0] == "exit-codes" {
 		io.WriteString(s.Out, exitCodesText)
 		return nil
+	}
+	if len(args) > 0 && args[0] == "console" {
+		return writeConsoleHelp(s.Out)
 	}
 	io.WriteString(s.Out, usageText)
 	return nil

@@ -72,6 +72,7 @@ func TestScript(t *testing.T) {
 			"jwt":        cmdJWT,
 			"secrets":    cmdSecrets,
 			"absent":     cmdAbsent,
+			"fetch":      cmdFetch,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -175,6 +176,7 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("AWS_ENDPOINT_URL_STS", hs.URL)
 	ts.Setenv("AWS_ENDPOINT_URL_SSO", hs.URL)
 	ts.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", hs.URL)
+	ts.Setenv("ASSUME_SIGNIN_ENDPOINT", hs.URL+"/federation")
 	ts.Setenv("AWS_DATA_PATH", data)
 }
 

@@ -4,12 +4,34 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+// ValidRegion reports whether region has the shape of an AWS region name:
+// two lower-case letters, one or more lower-case words, and a number, all
+// joined by dashes (us-east-1, us-gov-west-1, cn-north-1). It is written
+// by hand so that the front end needs no regexp package.
+func ValidRegion(region string) bool {
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		for _, c := range []byte(p) {
+			switch {
+			case i == len(parts)-1 && c >= '0' && c <= '9':
+			case i < len(parts)-1 && c >= 'a' && c <= 'z':
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
 
@@ -28,7 +50,7 @@ var ErrServiceAndPath = errors.New("give either a console service or a destinati
 // the console home.
 func Destination(partition, region, service, path string) (string, error) {
 	region = strings.TrimSpace(region)
-	if region != "" && !regionRe.MatchString(region) {
+	if region != "" && !ValidRegion(region) {
 		return "", fmt.Errorf("invalid region %s", quoteShort(region))
 	}
 	p := PartitionForRegion(region)

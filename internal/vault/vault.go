@@ -97,3 +97,14 @@ func (s *Memory) List(prefix string) ([]string, error) {
 	slices.Sort(keys)
 	return keys, nil
 }
+
+// ErrLocked reports a keychain that is locked and could not be unlocked
+// without the user (a locked login keyring, a GPG key without its agent).
+var ErrLocked = errors.New("keychain is locked")
+
+// ErrUnavailable reports a backend that cannot be used on this machine: no
+// D-Bus session, no pass store, no passphrase, a tool that is not installed.
+var ErrUnavailable = errors.New("keychain backend is unavailable")
+
+// ErrTimeout reports a backend call that did not answer in time.
+var ErrTimeout = errors.New("keychain did not answer in time")

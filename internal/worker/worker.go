@@ -19,6 +19,7 @@ const Executable = "assume-aws"
 const (
 	OpResolve = "resolve" // a profile's credentials (cache, then AWS)
 	OpWhoami  = "whoami"  // GetCallerIdentity for the given credentials
+	OpConsole = "console" // a console sign-in URL for the given credentials
 )
 
 // Request is what the front end asks for.
@@ -37,6 +38,33 @@ type Request struct {
 	// SSO, for OpResolve, names an IAM Identity Center role given on the
 	// command line (assume --sso) instead of Profile.
 	SSO *AdHocSSO `json:"sso,omitempty"`
+	// Console, for OpConsole, says where to sign in; Credentials are the
+	// ones to sign in with.
+	Console *ConsoleRequest `json:"console,omitempty"`
+}
+
+// ConsoleRequest asks for a console sign-in URL.
+type ConsoleRequest struct {
+	// Destination is the console URL to land on.
+	Destination string `json:"destination"`
+	// Partition is the partition ID (aws, aws-us-gov, aws-cn).
+	Partition string `json:"partition"`
+	// SessionDuration is the console session length; zero: as long as the
+	// credentials (for long-term keys: the federation token's length).
+	SessionDuration time.Duration `json:"session_duration,omitempty"`
+	// FederationName names the GetFederationToken session that long-term
+	// keys are exchanged for (the profile name).
+	FederationName string `json:"federation_name,omitempty"`
+}
+
+// Console is the answer to OpConsole.
+type Console struct {
+	// URL signs a browser in; it is valid for 15 minutes and is a secret.
+	URL string `json:"url"`
+	// Federated is true when long-term keys went through GetFederationToken.
+	Federated bool `json:"federated,omitempty"`
+	// Expires is when the console session ends, when known.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // AdHocSSO is an IAM Identity Center role given by flags.
@@ -61,6 +89,7 @@ type Response struct {
 	Credentials *Credentials `json:"credentials,omitempty"`
 	FromCache   bool         `json:"from_cache,omitempty"`
 	Identity    *Identity    `json:"identity,omitempty"`
+	Console     *Console     `json:"console,omitempty"`
 	Error       *Error       `json:"error,omitempty"`
 }
 

@@ -1,0 +1,157 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awssdk"
+	"github.com/assume-cli/assume/internal/console"
+	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// SigninError is a refusal of the federation endpoint. AWS answers it
+// without a reason, so the hint lists the usual causes.
+type SigninError struct {
+	Status    int
+	Endpoint  string
+	Federated bool
+	Duration  time.Duration
+}
+
+func (e *SigninError) Error() string {
+	return fmt.Sprintf("the AWS sign-in endpoint %s refused the credentials (HTTP %d)", e.Endpoint, e.Status)
+}
+
+// Hint implements creds.Hinter.
+func (e *SigninError) Hint() string {
+	switch {
+	case e.Duration != 0:
+		return "role-chained credentials cannot carry a console session longer than 1h: try without --duration, or -d 1h"
+	case e.Federated:
+		return "the federation session could not sign in: check that the IAM user may call sts:GetFederationToken"
+	}
+	return "the credentials may have expired or come from GetSessionToken, which cannot sign in: run again with --refresh"
+}
+
+// consoleSignin turns the request's credentials into a console login URL:
+// long-term keys first become a federation session, then the federation
+// endpoint exchanges the credentials for a sign-in token.
+func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+	cr, c := req.Console, req.Credentials
+	if cr == nil || c == nil {
+		return failure(errors.New("console request without credentials"))
+	}
+	opts := options(ctx, s, req)
+	sc := creds.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}
+	out := &worker.Console{Expires: c.Expiration}
+	duration := cr.SessionDuration
+	if sc.SessionToken == "" {
+		fd := duration
+		if fd != 0 && (fd < creds.MinFederationDuration || fd > creds.MaxFederationDuration) {
+			return failure(withExit(exitUsage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd)))
+		}
+		fc, err := creds.FederationToken(ctx, sc, cr.FederationName, fd, opts)
+		if err != nil {
+			return failure(err)
+		}
+		sc, out.Federated, out.Expires, duration = fc, true, fc.Expiration, 0
+	} else if duration != 0 {
+		out.Expires = time.Now().Add(duration)
+	}
+	p, ok := console.PartitionByID(cr.Partition)
+	if !ok {
+		p = console.AWS
+	}
+	endpoint, err := console.SigninEndpoint(p, s.Getenv)
+	if err != nil {
+		return failure(withExit(exitConfig, err))
+	}
+	tokenURL, err := console.SigninTokenURL(endpoint, console.Credentials{
+		AccessKeyID: sc.AccessKeyID, SecretAccessKey: sc.SecretAccessKey, SessionToken: sc.SessionToken,
+	}, duration, out.Federated)
+	if err != nil {
+		return failure(withExit(exitUsage, err))
+	}
+	token, err := fetchSigninToken(ctx, s, endpoint, tokenURL)
+	if err != nil {
+		var se *SigninError
+		if errors.As(err, &se) {
+			se.Federated, se.Duration = out.Federated, duration
+		}
+		return failure(err)
+	}
+	out.URL = console.LoginURL(endpoint, "", cr.Destination, token)
+	return &worker.Response{Console: out}
+}
+
+// fetchSigninToken calls getSigninToken through the SDK's HTTP client (so
+// proxies and AWS_CA_BUNDLE apply). tokenURL holds secrets: it is never
+// printed, and errors name only the endpoint.
+func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL string) (string, error) {
+	timeout, err := awssdk.Timeout(0, s.Getenv)
+	if err != nil {
+		return "", withExit(exitConfig, err)
+	}
+	cfg, err := awssdk.Config(awssdk.Options{Timeout: timeout})
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, tokenURL, nil)
+	if err != nil {
+		return "", fmt.Errorf("sign-in endpoint %s: %v", endpoint, redactURLError(err))
+	}
+	resp, err := cfg.HTTPClient.Do(hreq)
+	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")}
+		}
+		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: netReasonOf(err), Err: errors.New(netReasonOf(err))}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: "the answer was cut off", Err: errors.New("short read")}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", withExit(exitAuth, &SigninError{Status: resp.StatusCode, Endpoint: endpoint})
+	}
+	return console.ParseSigninTokenResponse(body)
+}
+
+// redactURLError drops the URL (which holds the secret key) from an error
+// of net/http or net/url.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// netReasonOf is the short cause of a transport error, without the URL.
+func netReasonOf(err error) string {
+	err = redactURLError(err)
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "connection refused"):
+		return "connection refused"
+	case strings.Contains(msg, "no such host"):
+		return "no such host"
+	case strings.Contains(msg, "certificate"):
+		return "TLS certificate not trusted (AWS_CA_BUNDLE)"
+	}
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}

@@ -1,0 +1,277 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/browser"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/console"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// consoleOptions are the console flags of `assume PROFILE -c` and
+// `assume console`.
+type consoleOptions struct {
+	service     string
+	destination string
+	urlOnly     bool // --url: print the sign-in URL instead of opening it
+	duration    time.Duration
+	debug       bool
+}
+
+// consoleTarget is what the console is opened for.
+type consoleTarget struct {
+	profile string // isolation key and label; "" for the shell's own credentials
+	color   string // the profile's color key
+	region  string
+	creds   *resolved
+	long    bool // long-term keys: they go through GetFederationToken
+}
+
+// consoleDestination checks the service/destination flags before any
+// credentials are fetched, so a typo costs no MFA prompt.
+func consoleDestination(region string, o consoleOptions) (dest, partition string, err error) {
+	p := console.PartitionForRegion(region)
+	dest, err = console.Destination(p.ID, region, o.service, o.destination)
+	if err != nil {
+		var us *console.UnknownServiceError
+		if errors.As(err, &us) {
+			return "", "", withCode(ExitUsage, err, "assume help console lists the service shortcuts; any console path works with --destination")
+		}
+		return "", "", withCode(ExitUsage, err)
+	}
+	return dest, p.ID, nil
+}
+
+// openConsole signs in to the console with t's credentials and opens it
+// (or prints the URL).
+func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consoleOptions) error {
+	dest, partition, err := consoleDestination(t.region, o)
+	if err != nil {
+		return err
+	}
+	path, err := worker.Find(s.Getenv)
+	if err != nil {
+		return err
+	}
+	name := t.profile
+	if name == "" {
+		name = "assume"
+	}
+	resp, err := worker.Call(ctx, path, &worker.Request{
+		Op:     worker.OpConsole,
+		Region: t.region,
+		Debug:  o.debug,
+		Credentials: &worker.Credentials{
+			AccessKeyID: t.creds.accessKeyID, SecretAccessKey: t.creds.secretAccessKey,
+			SessionToken: t.creds.sessionToken, Expiration: t.creds.expires,
+		},
+		Console: &worker.ConsoleRequest{
+			Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
+		},
+	}, s.In, s.Err, s.Err, workerEnv(s))
+	if err != nil {
+		return err
+	}
+	c := resp.Console
+	if c == nil || c.URL == "" {
+		return errors.New("assume-aws answered without a sign-in URL")
+	}
+	what := consoleWhat(t, o)
+	if c.Federated {
+		s.Noticef("%s has long-term access keys: the console runs as a GetFederationToken session with the user's permissions, but it cannot call IAM or STS (except GetCallerIdentity) and carries no MFA",
+			orPlaceholder(t.profile))
+	}
+	if o.urlOnly {
+		_, err := io.WriteString(s.Out, c.URL+"\n")
+		if err == nil {
+			s.Noticef("sign-in URL for %s (valid 15 minutes; it signs in whoever opens it)", what)
+		}
+		return err
+	}
+	opener, how, err := consoleOpener(s, t, o.debug)
+	if err == nil {
+		err = opener.Open(c.URL)
+	}
+	if err != nil {
+		// No browser: the URL is the way in.
+		if _, werr := io.WriteString(s.Out, c.URL+"\n"); werr != nil {
+			return werr
+		}
+		hint := "choose a browser with assume settings browser NAME, or ASSUME_BROWSER='CMD {url}'"
+		if errors.Is(err, browser.ErrDisabled) {
+			s.Noticef("sign-in URL for %s printed above (valid 15 minutes): opening a browser is turned off", what)
+			return nil
+		}
+		s.Noticef("could not open a browser (%v); open the sign-in URL above within 15 minutes", err)
+		s.Noticef("hint: %s", hint)
+		return nil
+	}
+	line := "opened the AWS console: " + what
+	if !c.Expires.IsZero() {
+		line += ", until " + c.Expires.Local().Format("15:04 MST")
+	}
+	if how != "" {
+		line += " (" + how + ")"
+	}
+	s.Noticef("%s", line)
+	return nil
+}
+
+// consoleWhat describes the console target for messages.
+func consoleWhat(t consoleTarget, o consoleOptions) string {
+	var b strings.Builder
+	if t.profile != "" {
+		b.WriteString(t.profile)
+	} else {
+		b.WriteString("this shell's credentials")
+	}
+	b.WriteString(" in " + t.region)
+	switch {
+	case o.service != "":
+		b.WriteString(", " + strings.ToLower(o.service))
+	case o.destination != "":
+		b.WriteString(", " + o.destination)
+	}
+	return b.String()
+}
+
+// consoleOpener returns the browser to open the console in and a few words
+// on how (for the message).
+func consoleOpener(s *term.Streams, t consoleTarget, debug bool) (browser.Opener, string, error) {
+	var dbg io.Writer
+	if debug {
+		dbg = s.Err
+	}
+	op, err := browser.New(s.Getenv, browser.Options{Debug: dbg})
+	if err != nil {
+		return nil, "", withCode(ExitConfig, err)
+	}
+	return op, "", nil
+}
+
+// profileColor reads the color key of profile (the AWS CLI ignores it).
+func profileColor(s *term.Streams, profile string) string {
+	if profile == "" {
+		return ""
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return ""
+	}
+	p, found, err := files.Profile(profile)
+	if err != nil || !found {
+		return ""
+	}
+	return p.Properties.Get("color").Text
+}
+
+// consoleForPlan resolves plan's credentials and opens the console.
+func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o consoleOptions) (*resolved, error) {
+	region := pickRegion(req.region, plan, s.Getenv)
+	// Check the flags before asking for credentials (and maybe an MFA code).
+	if _, _, err := consoleDestination(region, o); err != nil {
+		return nil, err
+	}
+	res, err := resolveCredentials(ctx, s, plan, req)
+	if err != nil {
+		return nil, err
+	}
+	t := consoleTarget{profile: req.profile, color: profileColor(s, req.profile), region: res.region, creds: res, long: longLived(plan)}
+	if req.sso != nil {
+		t.profile = res.adhoc
+	}
+	return res, openConsole(ctx, s, t, o)
+}
+
+// runConsole is `assume console [PROFILE]`: without a profile, the
+// credentials of this shell.
+func runConsole(ctx context.Context, args []string, s *term.Streams) error {
+	var o assumeOptions
+	pos, err := o.parse("console", args, 1)
+	if err != nil {
+		return err
+	}
+	if o.help {
+		return writeConsoleHelp(s.Out)
+	}
+	if len(pos) == 1 {
+		if o.profile != "" && o.profile != pos[0] {
+			return usageErr("two profiles given: %q and --profile %q", pos[0], o.profile)
+		}
+		o.profile = pos[0]
+	}
+	if o.exec || o.unset || o.print != "" || o.shell {
+		return usageErr("assume console opens the console only; to also set credentials: assume PROFILE -c --shell")
+	}
+	o.console = true
+	if o.profile != "" || o.sso {
+		return runAssumeParsed(ctx, s, &o)
+	}
+	co, err := o.consoleOptions()
+	if err != nil {
+		return err
+	}
+	akid, secret := s.Getenv("AWS_ACCESS_KEY_ID"), s.Getenv("AWS_SECRET_ACCESS_KEY")
+	if akid == "" || secret == "" {
+		return withCode(ExitUsage, errors.New("no AWS credentials in this shell"), "name a profile: assume console PROFILE, or run assume PROFILE first")
+	}
+	if v := s.Getenv("AWS_CREDENTIAL_EXPIRATION"); v != "" {
+		if exp, err := time.Parse(time.RFC3339, v); err == nil && !exp.After(time.Now()) {
+			return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", exp.Local().Format("15:04 MST")),
+				"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
+		}
+	}
+	res := &resolved{
+		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.region, nil, s.Getenv),
+		accessKeyID: akid, secretAccessKey: secret, sessionToken: s.Getenv("AWS_SESSION_TOKEN"),
+	}
+	t := consoleTarget{profile: res.profile, color: profileColor(s, res.profile), region: res.region, creds: res, long: res.sessionToken == ""}
+	return openConsole(ctx, s, t, co)
+}
+
+const consoleHelp = `assume console opens the AWS web console, signed in, in a browser.
+
+Usage:
+  assume PROFILE -c [-s SERVICE | --destination PATH] [-r REGION] [-d DURATION] [--url] [--shell]
+  assume console [PROFILE] [flags]     without PROFILE: the credentials of this shell
+
+Flags:
+  -c, --console            open the console (with assume PROFILE)
+  -s, --service NAME       land on a service: ec2, s3, lambda, iam, ... (list below)
+      --destination PATH   land on any console path (/cloudwatch/home#logs:) or console URL
+  -r, --region REGION      the console's region (default: the profile's)
+  -d, --duration D         the console session, 15m to 12h (access keys: up to 36h; default:
+                           as long as the credentials)
+      --url                print the sign-in URL on stdout instead of opening a browser
+      --shell              also export the credentials into this shell (not done by default)
+      --debug              log what happens to stderr (the URL's token is never logged)
+
+The browser comes from the browser setting (assume settings browser) or ASSUME_BROWSER;
+each profile gets its own isolated browser profile (docs/console.md).
+
+Service shortcuts:
+`
+
+// writeConsoleHelp prints the console help with the table of shortcuts.
+func writeConsoleHelp(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString(consoleHelp)
+	for _, sv := range console.Services() {
+		scope := ""
+		if sv.Global {
+			scope = " (global)"
+		}
+		fmt.Fprintf(&b, "  %-16s %s%s\n", sv.Name, sv.Title, scope)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

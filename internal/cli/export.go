@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// ExpirationKey is the key assume writes next to exported session
+// credentials in ~/.aws/credentials; SDKs ignore it, assume ls and doctor
+// read it.
+const ExpirationKey = "x_assume_expiration"
+
+// LongLivedKeysError refuses to overwrite a credentials-file profile that
+// holds long-lived keys.
+type LongLivedKeysError struct {
+	Name, File string
+	Line       int
+}
+
+func (e *LongLivedKeysError) Error() string {
+	return fmt.Sprintf("%s:%d: profile %s holds long-lived access keys; exporting session credentials there would replace them", e.File, e.Line, e.Name)
+}
+
+// exportToCredentials writes r's credentials into the credentials file
+// under name: lossless (other sections, comments and layout kept), atomic,
+// locked and backed up by awsconfig.UpdateFile.
+func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) (string, error) {
+	if err := checkProfileName(name); err != nil {
+		return "", err
+	}
+	_, credPath := awsconfig.Locate(s.Getenv)
+	err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
+		header := d.ProfileHeader(awsconfig.CredentialsFile, name)
+		secs := d.Find(header)
+		if len(secs) > 1 {
+			return withCode(ExitConfig, fmt.Errorf("%s:%d: profile %s appears %d times; the AWS CLI refuses such a file", credPath, secs[1].Line(), name, len(secs)),
+				"merge the sections first (assume doctor lists such problems)")
+		}
+		if len(secs) == 1 && !force {
+			sec := secs[0]
+			_, hasKey := sec.Get("aws_access_key_id")
+			_, hasToken := sec.Get("aws_session_token")
+			_, ours := sec.Get(ExpirationKey)
+			if hasKey && !hasToken && !ours {
+				return withCode(ExitUsage, &LongLivedKeysError{Name: name, File: credPath, Line: sec.Line()},
+					"export under another name with --as NAME, or add --force to replace them")
+			}
+		}
+		if len(secs) == 0 {
+			if _, err := d.AddSection(header); err != nil {
+				return err
+			}
+		}
+		set := func(k, v string) error { return d.Set(header, k, v) }
+		if err := set("aws_access_key_id", r.accessKeyID); err != nil {
+			return err
+		}
+		if err := set("aws_secret_access_key", r.secretAccessKey); err != nil {
+			return err
+		}
+		if r.sessionToken != "" {
+			if err := set("aws_session_token", r.sessionToken); err != nil {
+				return err
+			}
+		} else {
+			d.Delete(header, "aws_session_token")
+		}
+		if !r.expires.IsZero() {
+			return set(ExpirationKey, r.expires.UTC().Format(time.RFC3339))
+		}
+		d.Delete(header, ExpirationKey)
+		return nil
+	})
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return credPath, err
+		}
+		return credPath, withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "check the file's and folder's permissions")
+	}
+	return credPath, nil
+}
+
+// checkProfileName refuses names that cannot be a section name.
+func checkProfileName(name string) error {
+	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, "[]\r\n") || strings.TrimSpace(name) != name {
+		return usageErr("invalid --as name %q: a profile name without brackets, line breaks or surrounding spaces", name)
+	}
+	return nil
+}
+
+// writeDotenv writes r's variables as a dotenv file (0600), atomically.
+func writeDotenv(path string, r *resolved) error {
+	var b strings.Builder
+	b.WriteString("# written by assume; temporary AWS credentials")
+	if !r.expires.IsZero() {
+		b.WriteString(", expiring " + r.expires.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("\n")
+	for _, v := range exportVars(r).set {
+		fmt.Fprintf(&b, "%s=%s\n", v.k, dotenvQuote(v.v))
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".assume-env-*")
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the folder exists and is writable")
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
+	}
+	if err := f.Close(); err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the path is not a folder and is writable")
+	}
+	return nil
+}
+
+// dotenvQuote quotes a value for dotenv readers (docker --env-file takes
+// values verbatim, so plain values stay unquoted).
+func dotenvQuote(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\"'`$\\#\n") {
+		return v
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`, "`", "\\`")
+	return `"` + r.Replace(v) + `"`
+}
+
+// unwrapPath drops the *PathError wrapper (whose path we already name).
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
