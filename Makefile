@@ -2,9 +2,11 @@
 GO      ?= go
 BIN     ?= bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Screenshots and screen captures of the browser and picker tests.
+ARTEFACTS ?= $(CURDIR)/artefacts
 LDFLAGS := -s -w -X github.com/assume-cli/assume/internal/cli.Version=$(VERSION)
 
-.PHONY: build install test test-deps vet unit e2e fuzz demo bench cross clean
+.PHONY: build install test test-deps vet unit e2e fuzz demo bench cross man clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
@@ -28,10 +30,10 @@ vet:
 	$(GO) vet ./...
 
 unit:
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/cli$$)
+	ASSUME_ARTEFACTS=$(ARTEFACTS) $(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/cli$$)
 
 e2e:
-	$(GO) test -count=1 ./internal/cli/...
+	ASSUME_ARTEFACTS=$(ARTEFACTS) $(GO) test -count=1 ./internal/cli/...
 
 # A short run of every fuzz target (each also runs its seeds in `make unit`).
 fuzz:
@@ -48,6 +50,10 @@ bench: build
 cross:
 	for p in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do \
 		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./cmd/assume ./cmd/assume-aws || exit 1; done
+
+# The man page, generated from the same text as --help (a test keeps it current).
+man:
+	$(GO) run ./cmd/assume __man > docs/man/assume.1
 
 clean:
 	rm -rf $(BIN)

@@ -13,6 +13,16 @@ have fish || need+=(fish)
 have dash || need+=(dash)
 have tmux || need+=(tmux)
 have hyperfine || need+=(hyperfine)
+# The console test drives a real headless browser.
+have chromium || need+=(chromium)
+# Keychain backends tested for real: Secret Service (gnome-keyring in a
+# private D-Bus session; secret-tool checks interop) and pass with a
+# throwaway GPG key.
+have gnome-keyring-daemon || need+=(gnome-keyring)
+have dbus-daemon || need+=(dbus)
+have secret-tool || need+=(libsecret-tools)
+have pass || need+=(pass)
+have gpg || need+=(gnupg)
 # botocore (any python3 on PATH, or Debian's) for the emulator's wire-fidelity tests.
 python3 -c 'import botocore' 2>/dev/null || /usr/bin/python3 -c 'import botocore' 2>/dev/null || need+=(python3-boto3)
 

@@ -49,6 +49,7 @@ type Server struct {
 	clockOffset time.Duration // set over the admin API / SetClockOffset
 
 	sso *ssoState // Identity Center state, under its own mutex
+	iam *iamState // access keys (the world's and those created over IAM), under its own mutex
 }
 
 // New returns an emulator serving world. The world is validated and copied;
@@ -76,6 +77,7 @@ func New(w *World, opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.iam = newIAMState(ix, s.now())
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil
@@ -93,8 +95,8 @@ func MustNew(w *World, opts Options) *Server {
 // routes registers every emulated API and the admin API. Each API file
 // owns its handlers; this is the one place that lists them.
 func (s *Server) routes() {
-	s.mux.HandleFunc("POST /{$}", s.serveSTS)
-	s.mux.HandleFunc("GET /{$}", s.serveSTS)
+	s.mux.HandleFunc("POST /{$}", s.serveQuery) // STS and IAM (iam.go)
+	s.mux.HandleFunc("GET /{$}", s.serveQuery)
 	s.oidcRoutes()
 	s.portalRoutes()
 	s.signinRoutes()
@@ -147,7 +149,9 @@ func (s *Server) ClockOffset() time.Duration {
 // Reset returns the server to its freshly started state: counters, faults,
 // issued credentials, Identity Center state (client registrations, pending
 // authorizations, tokens, rate-limit buckets, the auto-approve override)
-// and the clock offset are cleared; the world is kept.
+// and the clock offset are cleared; the world is kept, and the IAM users'
+// access keys are the world's again (keys created or deleted over IAM are
+// forgotten).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.sessions = map[string]*session{}
@@ -156,6 +160,7 @@ func (s *Server) Reset() {
 	s.clockOffset = 0
 	s.mu.Unlock()
 	s.sso.reset()
+	s.iam.reset(s.ix)
 }
 
 // queryRequest is a parsed AWS Query protocol request.

@@ -43,7 +43,9 @@ var stsOps = map[string]stsOp{
 	"GetSessionToken":           {run: (*Server).getSessionToken},
 }
 
-func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) {
+// serveSTS serves an STS request; q and qerr are the outcome of
+// readQueryRequest (see serveQuery).
+func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, q *queryRequest, qerr *apiError) {
 	start := time.Now()
 	reqID := newRequestID()
 	now := s.now()
@@ -59,9 +61,8 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) {
 		writeQueryError(w, stsNamespace, reqID, e)
 	}
 
-	q, e := readQueryRequest(r)
-	if e != nil {
-		fail(e)
+	if qerr != nil {
+		fail(qerr)
 		return
 	}
 	action, ok := q.get("Action")
@@ -131,11 +132,14 @@ func (s *Server) authenticate(r *http.Request, body []byte, service string, now 
 	}
 	var secret string
 	var p principal
-	if ref, ok := s.ix.keys[sr.AccessKeyID]; ok {
+	longTerm := false
+	if ref, status := s.iam.lookup(sr.AccessKeyID); status == keyDisabled {
+		return nil, errInvalidClientTokenID().withReason("access key " + sr.AccessKeyID + " is Inactive")
+	} else if status == keyUsable {
 		if sr.SecurityToken != "" {
 			return nil, errInvalidClientTokenID().withReason("session token sent with a long-term access key")
 		}
-		secret, p = ref.secret, s.ix.userPrincipal(ref.user)
+		secret, p, longTerm = ref.secret, s.ix.userPrincipal(ref.user), true
 	} else if sess, ok := s.lookupSession(sr.AccessKeyID); ok {
 		if !sess.tokenMatches(sr.SecurityToken) {
 			return nil, errInvalidClientTokenID().withReason("session token missing or not the one issued with " + sr.AccessKeyID)
@@ -152,6 +156,9 @@ func (s *Server) authenticate(r *http.Request, body []byte, service string, now 
 	}
 	if !sr.verify(r, body, secret) {
 		return nil, errBadSignature().withReason("signature mismatch for " + sr.AccessKeyID)
+	}
+	if longTerm {
+		s.iam.touch(sr.AccessKeyID, sr.Service, sr.Region, now)
 	}
 	return &p, nil
 }

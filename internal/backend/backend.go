@@ -71,6 +71,8 @@ func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 		return whoami(ctx, s, req)
 	case worker.OpConsole:
 		return consoleSignin(ctx, s, req)
+	case worker.OpClock:
+		return clockSkew(ctx, s, req)
 	}
 	return failure(fmt.Errorf("unknown request %q", req.Op))
 }

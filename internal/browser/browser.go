@@ -32,14 +32,17 @@ type Opener interface {
 // CanOpen reports whether a browser can be shown to the user: false inside
 // an SSH session (SSH_CONNECTION or SSH_TTY set) and, on Linux and the BSDs,
 // without a display (neither DISPLAY nor WAYLAND_DISPLAY), unless
-// ASSUME_BROWSER names a command. ASSUME_BROWSER=none is always false.
+// ASSUME_BROWSER names a browser or a command (auto and default do not
+// count). ASSUME_BROWSER=none is always false.
 func CanOpen(getenv func(string) string) bool { return canOpen(runtime.GOOS, getenv) }
 
 func canOpen(goos string, getenv func(string) string) bool {
-	switch b := strings.TrimSpace(getenv(EnvBrowser)); {
-	case b == None:
+	switch b := strings.ToLower(strings.TrimSpace(getenv(EnvBrowser))); b {
+	case None:
 		return false
-	case b != "":
+	case "", string(KindAuto), string(KindDefault):
+		// Not a choice of browser: the usual checks decide.
+	default:
 		return true
 	}
 	if getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "" {
@@ -63,9 +66,11 @@ type Options struct {
 	LookPath func(string) (string, error)
 }
 
-// New returns the opener the environment asks for: the ASSUME_BROWSER
-// template, nothing for ASSUME_BROWSER=none, else the system launcher.
-// A malformed template is an error.
+// New returns the opener ASSUME_BROWSER asks for, for URLs that belong to
+// no AWS profile (nothing is isolated): unset, the system launcher; "none",
+// nothing (ErrDisabled); a kind name ("chrome", "firefox", ...), that
+// browser; else a command template. A malformed template, an unknown
+// browser or one that is not installed is an error naming ASSUME_BROWSER.
 func New(getenv func(string) string, opts Options) (Opener, error) {
 	return newFor(runtime.GOOS, getenv, opts)
 }
@@ -74,18 +79,36 @@ func newFor(goos string, getenv func(string) string, opts Options) (Opener, erro
 	if opts.LookPath == nil {
 		opts.LookPath = exec.LookPath
 	}
-	switch tmpl := strings.TrimSpace(getenv(EnvBrowser)); tmpl {
-	case "":
+	tmpl := strings.TrimSpace(getenv(EnvBrowser))
+	switch tmpl {
+	case "", string(KindDefault):
 		return &Command{Args: systemLauncher(goos, opts.LookPath), Debug: opts.Debug}, nil
 	case None:
 		return disabled{}, nil
-	default:
-		args, err := SplitTemplate(tmpl)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", EnvBrowser, err)
-		}
-		return &Command{Args: args, Debug: opts.Debug}, nil
 	}
+	f, err := Resolve(tmpl, Env{GOOS: goos, Getenv: getenv, LookPath: opts.LookPath})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvBrowser, err)
+	}
+	switch f.Kind {
+	case KindNone:
+		return disabled{}, nil
+	case KindDefault:
+		return &Command{Args: f.Args, Debug: opts.Debug}, nil
+	case KindCustom:
+		// No profile here: {profile} becomes empty.
+		return &Command{Args: expandProfile(f.Args, ""), Debug: opts.Debug}, nil
+	}
+	return &Launch{Kind: f.Kind, Path: f.Path, App: f.App, Debug: opts.Debug}, nil
+}
+
+// expandProfile replaces {profile} in a template, leaving {url}.
+func expandProfile(args []string, profile string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = strings.ReplaceAll(a, ProfilePlaceholder, profile)
+	}
+	return out
 }
 
 // systemLauncher is the command that opens a URL with the user's default
@@ -124,19 +147,24 @@ func (c *Command) Open(url string) error {
 	if len(c.Args) == 0 {
 		return errors.New("no browser command configured")
 	}
-	argv := Expand(c.Args, url)
+	return start(Expand(c.Args, url), c.Debug)
+}
+
+// start runs argv detached and returns at once; debug (if any) gets the
+// program's output and a line with its pid.
+func start(argv []string, debug io.Writer) error {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	// Leave stdin nil (/dev/null); stdout and stderr go to /dev/null unless
 	// debugging: a launcher's chatter must not land on the user's terminal.
-	if c.Debug != nil {
-		cmd.Stdout, cmd.Stderr = c.Debug, c.Debug
+	if debug != nil {
+		cmd.Stdout, cmd.Stderr = debug, debug
 	}
 	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the browser: %w", err)
 	}
-	if c.Debug != nil {
-		fmt.Fprintf(c.Debug, "debug: browser: started %s (pid %d)\n", argv[0], cmd.Process.Pid)
+	if debug != nil {
+		fmt.Fprintf(debug, "debug: browser: started %s (pid %d)\n", argv[0], cmd.Process.Pid)
 	}
 	go cmd.Wait() // reap it whenever it exits; nobody waits for the browser
 	return nil

@@ -33,10 +33,13 @@ func commands() []command {
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
 		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
 		{"console", "open the AWS web console for a profile (or this shell's credentials)", runConsole},
+		{"doctor", "check the AWS config, shell integration, keychain, clock and cached sessions", runDoctor},
 		{"ls", "list the profiles: kind, account, role, region, source, cached session", runLs},
 		{"completion", "print the completion script of a shell", runCompletion},
 		{"__complete", "", runComplete}, // hidden: called by the completion scripts
+		{"__man", "", runMan},           // hidden: make man
 		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
+		{"settings", "show and change assume's settings: browser, keychain, cache margin, region ...", runSettings},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)
 			return nil
@@ -67,6 +70,12 @@ func Main(args []string, s *term.Streams) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands() {
 			if c.name == args[0] {
+				if h, ok := lookupHelp(c.name); ok && wantsHelp(args[1:]) {
+					if err := writeHelp(s.Out, h); err != nil {
+						return ExitFailure
+					}
+					return ExitOK
+				}
 				run, args = c.run, args[1:]
 				break
 			}
@@ -89,20 +98,29 @@ func Main(args []string, s *term.Streams) int {
 const usageText = `assume gets temporary AWS credentials for a profile and exports them into this shell.
 
 Usage:
+  assume                                 pick a profile (full-screen picker on a terminal)
   assume PROFILE [flags]                 assume a profile (through the shell function)
   assume PROFILE --exec -- CMD [ARGS...] run CMD with credentials that never expire under it
+  assume PROFILE -c [-s SERVICE]         open the AWS console, signed in (exports nothing)
   assume PROFILE --print sh|fish|pwsh|json
                                          write the shell code / JSON to stdout (scripts)
+  assume PROFILE --export [--as NAME]    write the session into ~/.aws/credentials
+  assume PROFILE --env FILE              write the session into a dotenv file (0600)
   assume --unset                         clear every AWS variable assume sets
   assume init bash|zsh|fish|pwsh|nu      print the shell function (see README)
-  assume init bash|zsh|fish --auto-refresh
-                                         ... that also renews expiring credentials before a prompt
-  assume serve PROFILE [--print FORMAT]  serve PROFILE's credentials on a local endpoint (IDEs, long jobs)
+  assume console [PROFILE]               open the AWS console (default: this shell's credentials)
   assume ls [--json]                     the profiles: kind, account, role, region, cached session
-  assume completion bash|zsh|fish|pwsh   print the shell completion script
+  assume doctor [--json]                 check the AWS config, shell, keychain and clock
+  assume creds add|import|ls|rm|export|rotate
+                                         long-lived access keys in the OS keychain
+  assume sso login|logout|ls|populate    IAM Identity Center
+  assume settings ls|get|set|unset       assume's settings (browser, keychain, ...)
+  assume serve PROFILE [--print FORMAT]  serve PROFILE's credentials on a local endpoint (IDEs, long jobs)
   assume explain PROFILE [--json]        how PROFILE resolves, value by value, with file:line
   assume whoami                          the identity behind this shell's credentials
   assume credential-process --profile P  credential_process helper for AWS SDKs and the CLI
+  assume completion bash|zsh|fish|pwsh   print the shell completion script
+  assume help COMMAND                    help on a command (also: assume COMMAND --help)
   assume help exit-codes                 what each exit status means
 
 Flags:
@@ -115,6 +133,12 @@ Flags:
                          credentials endpoint that refreshes them (long-lived keys: in its environment)
       --static           with --exec: plain keys in the command's environment, no endpoint
       --print FORMAT     write sh, fish, pwsh or json to stdout instead of using the shell function
+  -c, --console          open the AWS console instead (assume help console)
+  -s, --service NAME     with -c: the console service to land on (ec2, s3, lambda, ...)
+      --url              with -c: print the sign-in URL instead of opening a browser
+      --shell            with -c: also export the credentials into this shell
+      --export           write the credentials into ~/.aws/credentials (--as NAME, --force)
+      --env FILE         write the credentials as a dotenv file
       --unset            clear the AWS variables in this shell
       --debug            log what happens to stderr (secrets are never logged)
   -h, --help             this help
@@ -124,6 +148,7 @@ Examples:
   eval "$(assume init zsh)"       # once, in ~/.zshrc
   assume prod-admin               # credentials for prod-admin in this shell
   assume prod-admin -r eu-west-1  # ... exported with another region
+  assume prod -c -s lambda        # Lambda in the prod console, in prod's own browser profile
   assume ci --mfa-token 123456 --exec -- terraform plan
   assume prod --exec -- terraform apply  # runs for hours: the credentials are renewed under it
 `
@@ -165,8 +190,11 @@ func runHelp(_ context.Context, args []string, s *term.Streams) error {
 		io.WriteString(s.Out, exitCodesText)
 		return nil
 	}
-	if len(args) > 0 && args[0] == "console" {
-		return writeConsoleHelp(s.Out)
+	if len(args) > 0 {
+		if h, ok := lookupHelp(strings.Join(args, " ")); ok {
+			return writeHelp(s.Out, h)
+		}
+		return usageErr("no help on %q: assume help lists the commands", strings.Join(args, " "))
 	}
 	io.WriteString(s.Out, usageText)
 	return nil

@@ -41,6 +41,9 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 		}
 		return usageErr("init needs a shell: assume init %s (one of %s)", guess, strings.Join(shell.Shells(), ", "))
 	}
+	if !autoRefresh && loadSettings(s).AutoRefresh() && contains(shell.AutoRefreshShells(), pos[0]) {
+		autoRefresh = true // the auto_refresh setting
+	}
 	if autoRefresh && !contains(shell.AutoRefreshShells(), pos[0]) && contains(shell.Shells(), pos[0]) {
 		return usageErr("init --auto-refresh is available for %s", strings.Join(shell.AutoRefreshShells(), ", "))
 	}

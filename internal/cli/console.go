@@ -53,6 +53,9 @@ func consoleDestination(region string, o consoleOptions) (dest, partition string
 // openConsole signs in to the console with t's credentials and opens it
 // (or prints the URL).
 func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consoleOptions) error {
+	if o.duration == 0 {
+		o.duration = loadSettings(s).ConsoleDuration()
+	}
 	dest, partition, err := consoleDestination(t.region, o)
 	if err != nil {
 		return err
@@ -143,18 +146,38 @@ func consoleWhat(t consoleTarget, o consoleOptions) string {
 	return b.String()
 }
 
+// errNoDisplay is returned when no browser can be shown (no display, an
+// SSH session) and none was chosen explicitly.
+var errNoDisplay = errors.New("no display to show a browser on (SSH session or no DISPLAY)")
+
 // consoleOpener returns the browser to open the console in and a few words
-// on how (for the message).
+// on how (for the message): the browser setting, else ASSUME_BROWSER, else
+// the system's default when it can be isolated, else the first installed.
 func consoleOpener(s *term.Streams, t consoleTarget, debug bool) (browser.Opener, string, error) {
 	var dbg io.Writer
 	if debug {
 		dbg = s.Err
 	}
-	op, err := browser.New(s.Getenv, browser.Options{Debug: dbg})
-	if err != nil {
-		return nil, "", withCode(ExitConfig, err)
+	setting, exe := browserSetting(s)
+	env := strings.TrimSpace(s.Getenv(browser.EnvBrowser))
+	if setting == "" && (env == "" || env == "auto" || env == "default") && !browser.CanOpen(s.Getenv) {
+		return nil, "", errNoDisplay
 	}
-	return op, "", nil
+	var l *browser.Launch
+	var err error
+	if k, kerr := browser.ParseKind(setting); kerr == nil && exe != "" && (k.Chromium() || k.Firefox()) {
+		// browser_path: this kind, installed where the user says.
+		l, err = browser.NewLaunch(browser.Found{Kind: k, Path: exe}, t.profile, t.color, browser.Env{Getenv: s.Getenv})
+		if l != nil {
+			l.Debug = dbg
+		}
+	} else {
+		l, err = browser.ForProfile(setting, t.profile, t.color, browser.Env{Getenv: s.Getenv}, dbg)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return l, l.Describe(), nil
 }
 
 // profileColor reads the color key of profile (the AWS CLI ignores it).
@@ -238,40 +261,8 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 	return openConsole(ctx, s, t, co)
 }
 
-const consoleHelp = `assume console opens the AWS web console, signed in, in a browser.
-
-Usage:
-  assume PROFILE -c [-s SERVICE | --destination PATH] [-r REGION] [-d DURATION] [--url] [--shell]
-  assume console [PROFILE] [flags]     without PROFILE: the credentials of this shell
-
-Flags:
-  -c, --console            open the console (with assume PROFILE)
-  -s, --service NAME       land on a service: ec2, s3, lambda, iam, ... (list below)
-      --destination PATH   land on any console path (/cloudwatch/home#logs:) or console URL
-  -r, --region REGION      the console's region (default: the profile's)
-  -d, --duration D         the console session, 15m to 12h (access keys: up to 36h; default:
-                           as long as the credentials)
-      --url                print the sign-in URL on stdout instead of opening a browser
-      --shell              also export the credentials into this shell (not done by default)
-      --debug              log what happens to stderr (the URL's token is never logged)
-
-The browser comes from the browser setting (assume settings browser) or ASSUME_BROWSER;
-each profile gets its own isolated browser profile (docs/console.md).
-
-Service shortcuts:
-`
-
 // writeConsoleHelp prints the console help with the table of shortcuts.
 func writeConsoleHelp(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString(consoleHelp)
-	for _, sv := range console.Services() {
-		scope := ""
-		if sv.Global {
-			scope = " (global)"
-		}
-		fmt.Fprintf(&b, "  %-16s %s%s\n", sv.Name, sv.Title, scope)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	h, _ := lookupHelp("console")
+	return writeHelp(w, h)
 }

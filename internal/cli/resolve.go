@@ -9,6 +9,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
@@ -57,6 +58,9 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 	case getenv("AWS_DEFAULT_REGION") != "":
 		return getenv("AWS_DEFAULT_REGION")
 	}
+	if st, _ := settings.Load(getenv); st != nil && st.DefaultRegion() != "" {
+		return st.DefaultRegion() // default_region, else us-east-1
+	}
 	return DefaultRegion
 }
 
@@ -67,7 +71,11 @@ func openCache(getenv func(string) string) *cache.Cache {
 	if err != nil {
 		return nil
 	}
-	return cache.New(st)
+	var opts []cache.Option
+	if set, _ := settings.Load(getenv); set != nil {
+		opts = append(opts, cache.WithMargin(set.CacheMargin()))
+	}
+	return cache.New(st, opts...)
 }
 
 // resolveCredentials turns a profile into credentials: a cached entry or a

@@ -57,6 +57,9 @@ func TestScript(t *testing.T) {
 			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			env.Setenv("WORLD", world)
 			env.Setenv("AWS_CLI_V2", awsCLIv2())
+			if a := os.Getenv("ASSUME_ARTEFACTS"); a != "" {
+				env.Setenv("ASSUME_ARTEFACTS", a) // screenshots and screen captures
+			}
 			env.Values[emuKey{}] = &emuState{}
 			return os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 		},

@@ -20,6 +20,7 @@ const (
 	OpResolve = "resolve" // a profile's credentials (cache, then AWS)
 	OpWhoami  = "whoami"  // GetCallerIdentity for the given credentials
 	OpConsole = "console" // a console sign-in URL for the given credentials
+	OpClock   = "clock"   // the clock skew against the STS endpoint
 )
 
 // Request is what the front end asks for.
@@ -90,6 +91,10 @@ type Response struct {
 	FromCache   bool         `json:"from_cache,omitempty"`
 	Identity    *Identity    `json:"identity,omitempty"`
 	Console     *Console     `json:"console,omitempty"`
+	// Skew is this machine's clock minus the STS endpoint's (OpClock).
+	Skew *time.Duration `json:"skew,omitempty"`
+	// Endpoint names what was asked (OpClock).
+	Endpoint string `json:"endpoint,omitempty"`
 	Error       *Error       `json:"error,omitempty"`
 }
 

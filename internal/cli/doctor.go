@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/doctor"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/settings"
+	"github.com/assume-cli/assume/internal/shell"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+// useColor says whether output to a stream may be coloured: never with
+// NO_COLOR (https://no-color.org) or TERM=dumb, else when it is a terminal.
+func useColor(s *term.Streams, tty bool) bool {
+	if s.Getenv("NO_COLOR") != "" || s.Getenv("TERM") == "dumb" {
+		return false
+	}
+	if st, _ := settings.Load(s.Getenv); st != nil {
+		switch st.Color() {
+		case "always":
+			return true
+		case "never":
+			return false
+		}
+	}
+	return tty
+}
+
+// runDoctor checks the AWS config files, the shell integration, the
+// keychain, the clock and the cached sessions, and explains each problem.
+func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
+	var asJSON, offline bool
+	pos, err := simpleFlags("doctor", args, func(fs *flags.FlagSet) {
+		fs.Bool(&asJSON, "json", "")
+		fs.Bool(&offline, "offline", "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("doctor takes no arguments")
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	in := doctor.Input{
+		ConfigPath:      displayPath(cfgPath, s.Getenv("HOME")),
+		CredentialsPath: displayPath(credPath, s.Getenv("HOME")),
+		Getenv:          s.Getenv,
+		Now:             time.Now(),
+		Shell: func() (bool, string) {
+			if sh := s.Getenv(shell.EnvShell); sh != "" {
+				return true, "the " + sh + " function of assume init is active"
+			}
+			return false, "assume was not started by the shell function of assume init"
+		},
+		Keychain: func() error { return probeKeychain(s) },
+	}
+	in.ConfigData, in.ConfigErr = readIfExists(cfgPath)
+	in.CredentialsData, in.CredentialsErr = readIfExists(credPath)
+	if !offline {
+		in.ClockSkew = func(ctx context.Context) (time.Duration, error) { return measureSkew(ctx, s) }
+	}
+	// Cached sessions, by profile (the same lookup as assume ls).
+	if in.ConfigErr == nil && in.CredentialsErr == nil {
+		files := awsconfig.NewFiles(cfgPath, in.ConfigData, credPath, in.CredentialsData)
+		if set, err := files.Load(); err == nil {
+			for _, r := range listProfiles(set, cacheSessions(s.Getenv, time.Now)) {
+				if r.Session != "" {
+					in.Sessions = append(in.Sessions, doctor.Session{Profile: r.Name, Kind: r.Kind, Expires: r.expires})
+				}
+			}
+		}
+	}
+	findings := doctor.Run(ctx, in)
+	if asJSON {
+		err = doctor.WriteJSON(s.Out, findings)
+	} else {
+		err = doctor.Write(s.Out, findings, useColor(s, s.StdoutTTY))
+	}
+	if err != nil {
+		return err
+	}
+	if code := doctor.ExitCode(findings); code != 0 {
+		return &silentExit{code: code}
+	}
+	return nil
+}
+
+// readIfExists reads a file; a missing file is nil data and no error.
+func readIfExists(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// displayPath shortens a path under home to ~/...
+func displayPath(p, home string) string {
+	if home != "" && strings.HasPrefix(p, home+string(os.PathSeparator)) {
+		return "~" + p[len(home):]
+	}
+	return p
+}
+
+// measureSkew asks the worker for the clock skew against STS.
+func measureSkew(ctx context.Context, s *term.Streams) (time.Duration, error) {
+	path, err := worker.Find(s.Getenv)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := worker.Call(ctx, path, &worker.Request{Op: worker.OpClock, Region: pickRegion("", nil, s.Getenv)}, nil, nil, nil, workerEnv(s))
+	if err != nil {
+		return 0, err
+	}
+	if resp.Skew == nil {
+		return 0, fmt.Errorf("no clock reading from %s", worker.Executable)
+	}
+	return *resp.Skew, nil
+}
+
+// probeKeychain checks that the secret store answers.
+func probeKeychain(s *term.Streams) error {
+	st, err := openSecretStore(s)
+	if err != nil {
+		return err
+	}
+	_, err = st.List("")
+	return err
+}

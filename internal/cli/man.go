@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/assume-cli/assume/internal/term"
+)
+
+// runMan prints the man page (roff), built from the same text as --help:
+// `make man` writes it to docs/man/assume.1.
+func runMan(_ context.Context, _ []string, s *term.Streams) error {
+	_, err := io.WriteString(s.Out, manPage())
+	return err
+}
+
+// roffEscape makes text safe for roff: backslashes, and lines that would
+// start with a control character.
+func roffEscape(t string) string {
+	t = strings.ReplaceAll(t, `\`, `\e`)
+	t = strings.ReplaceAll(t, "-", `\-`)
+	lines := strings.Split(t, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") {
+			lines[i] = `\&` + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// manPage renders the whole manual.
+func manPage() string {
+	var b strings.Builder
+	w := func(s ...string) {
+		for _, x := range s {
+			b.WriteString(x)
+		}
+	}
+	w(".TH ASSUME 1 \"\" \"assume\" \"User Commands\"\n")
+	w(".SH NAME\nassume \\- get temporary AWS credentials for a profile into this shell\n")
+	w(".SH SYNOPSIS\n.nf\n")
+	usage := usageText[strings.Index(usageText, "Usage:\n")+len("Usage:\n"):]
+	usage = usage[:strings.Index(usage, "\n\n")]
+	for _, l := range strings.Split(usage, "\n") {
+		// The descriptions start in column 41.
+		if len(l) > 41 {
+			l = l[:41]
+		}
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "assume ") {
+			w(roffEscape(l), "\n")
+		}
+	}
+	w(".fi\n")
+	w(".SH DESCRIPTION\n", roffEscape(strings.SplitN(usageText, "\n", 2)[0]), "\n")
+	w(".PP\nThe shell function of \\fBassume init\\fR applies the credentials to the current shell; see \\fBinit\\fR below.\n")
+	w(".SH OPTIONS\n.nf\n")
+	if i := strings.Index(usageText, "Flags:\n"); i >= 0 {
+		rest := usageText[i+len("Flags:\n"):]
+		if j := strings.Index(rest, "\n\n"); j >= 0 {
+			rest = rest[:j]
+		}
+		w(roffEscape(rest), "\n")
+	}
+	w(".fi\n")
+	w(".SH COMMANDS\n")
+	for _, h := range helpTopics {
+		w(".SS ", strings.ToUpper(h.name), "\n.nf\n")
+		for _, u := range h.usage {
+			w(roffEscape("assume "+u), "\n")
+		}
+		w(".fi\n.PP\n", roffEscape(h.about), "\n")
+		if len(h.flags) > 0 {
+			w(".PP\n.nf\n")
+			for _, f := range h.flags {
+				w(roffEscape(strings.TrimSpace(f[0])+"\t"+f[1]), "\n")
+			}
+			w(".fi\n")
+		}
+		if len(h.examples) > 0 {
+			w(".PP\nExamples:\n.nf\n")
+			for _, e := range h.examples {
+				w(roffEscape(e), "\n")
+			}
+			w(".fi\n")
+		}
+	}
+	w(".SH EXIT STATUS\n.nf\n", roffEscape(strings.TrimSpace(exitCodesText)), "\n.fi\n")
+	w(".SH ENVIRONMENT\n.TP\n\\fBAWS_CONFIG_FILE\\fR, \\fBAWS_SHARED_CREDENTIALS_FILE\\fR\nwhere the AWS config and credentials files are\n")
+	w(".TP\n\\fBAWS_ENDPOINT_URL_STS\\fR, \\fBAWS_ENDPOINT_URL_SSO\\fR, \\fBAWS_CA_BUNDLE\\fR, \\fBHTTPS_PROXY\\fR\nthe AWS SDK's standard settings, honoured\n")
+	w(".TP\n\\fBASSUME_BROWSER\\fR\na command template ({url}, {profile}) or \\fBnone\\fR to only print URLs\n")
+	w(".TP\n\\fBASSUME_KEYCHAIN\\fR\nthe keychain backend (overrides the setting)\n")
+	w(".TP\n\\fBASSUME_HTTP_TIMEOUT\\fR\nthe time bound of each network operation (default 30s)\n")
+	w(".TP\n\\fBNO_COLOR\\fR\nno colours in any output\n")
+	w(".SH FILES\n.TP\n~/.aws/config, ~/.aws/credentials\nprofiles, read as the AWS CLI reads them\n")
+	w(".TP\n~/.aws/sso/cache\nIAM Identity Center tokens, shared with the AWS CLI\n")
+	w(".TP\n$XDG_CONFIG_HOME/assume/settings\nassume's settings\n")
+	w(".TP\n$XDG_CACHE_HOME/assume\nencrypted cached sessions\n")
+	w(".SH EXAMPLES\n.nf\n")
+	if i := strings.Index(usageText, "Examples:\n"); i >= 0 {
+		w(roffEscape(strings.TrimRight(usageText[i+len("Examples:\n"):], "\n")), "\n")
+	}
+	w(".fi\n.SH SEE ALSO\n\\fBaws\\fR(1)\n")
+	return b.String()
+}
