@@ -257,17 +257,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"prod", "prdo", 2}, {"é", "e", 1}} {
-		if got := editDistance(tc.a, tc.b); got != tc.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.d)
-		}
-	}
-}
-
 func TestValidRoleARN(t *testing.T) {
 	for arn, want := range map[string]bool{
 		"arn:aws:iam::123456789012:role/x":                          true,

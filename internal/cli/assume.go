@@ -222,7 +222,20 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	} else if o.ssoStartURL+o.ssoRegion+o.ssoAccountID+o.ssoRoleName != "" {
 		return usageErr("--sso-start-url, --sso-region, --account-id and --role-name go with --sso")
 	} else if o.profile == "" {
-		return usageErr("no profile given: run assume PROFILE (assume help for more)")
+		if o.exec || o.print != "" || o.export || o.envFile != "" || o.autoRefresh {
+			return usageErr("no profile given: run assume PROFILE (assume help for more)")
+		}
+		p, console, err := pickProfile(s)
+		if err != nil {
+			return err
+		}
+		o.profile = p
+		if console && !o.console {
+			o.console = true
+			if co, err = o.consoleOptions(); err != nil {
+				return err
+			}
+		}
 	}
 	var dur time.Duration
 	if !o.console { // with --console, -d is the console session's length
@@ -269,8 +282,11 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	}
 	if o.console && !o.shell && o.print == "" {
 		// Opening the console exports nothing unless asked (--shell).
-		_, err := consoleForPlan(ctx, s, plan, req, co)
-		return err
+		if _, err := consoleForPlan(ctx, s, plan, req, co); err != nil {
+			return err
+		}
+		recordUse(s, req.profile)
+		return nil
 	}
 	out, err := openOutput(ctx, s, o.print, o.exec)
 	if err != nil {
@@ -299,6 +315,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		return err
 	}
 	s.Noticef("%s", activeLine(res, time.Now()))
+	recordUse(s, req.profile)
 	return nil
 }
 
