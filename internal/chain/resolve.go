@@ -188,6 +188,9 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 		return Step{Kind: KindWebIdentity, Profile: p.Name, RoleARN: role, WebIdentityTokenFile: tok,
 			RoleSessionName: p.Get(keyRoleSessionName), DurationSeconds: p.Get(keyDurationSeconds)}, nil
 	}
+	if isGrantedSSO(p) {
+		return grantedSSOStep(src, p)
+	}
 	for _, k := range []string{keySSOSession, keySSOStartURL, keySSORegion, keySSOAccountID, keySSORoleName} {
 		if p.Get(k).Set {
 			return ssoStep(src, p)

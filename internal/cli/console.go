@@ -194,7 +194,10 @@ func profileColor(s *term.Streams, profile string) string {
 	if err != nil || !found {
 		return ""
 	}
-	return p.Properties.Get("color").Text
+	if c := p.Properties.Get("color").Text; c != "" {
+		return c
+	}
+	return p.Properties.Get("granted_color").Text // profiles written by Granted
 }
 
 // consoleForPlan resolves plan's credentials and opens the console.
