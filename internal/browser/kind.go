@@ -3,6 +3,8 @@ package browser
 import (
 	"fmt"
 	"strings"
+
+	"github.com/assume-cli/assume/internal/suggest"
 )
 
 // Kind names a way of opening URLs: a browser we know how to isolate, the
@@ -120,56 +122,19 @@ func (e *UnknownNameError) Error() string {
 	return msg + " (valid: " + strings.Join(e.Valid, ", ") + ")"
 }
 
-// closest returns the candidate nearest to s by edit distance, or "" when
-// none is near enough to be a plausible typo. A candidate that s is a
-// prefix of also counts ("chro" suggests "chrome").
+// closest returns the candidate nearest to s by edit distance (a swap of
+// adjacent letters is one edit), or "" when none is near enough to be a
+// plausible typo. A candidate that s is a prefix of also counts ("chro"
+// suggests "chrome").
 func closest(s string, candidates []string) string {
 	s = strings.ToLower(s)
 	if s == "" {
 		return ""
 	}
-	best, bestD := "", 0
-	for _, c := range candidates {
-		d := editDistance(s, c)
-		if strings.HasPrefix(c, s) && len(s) >= 3 {
-			d = min(d, 1)
-		}
-		if best == "" || d < bestD {
-			best, bestD = c, d
-		}
-	}
+	best, ok := suggest.Closest(s, candidates, suggest.Options{Swaps: true, Prefix: 3})
 	// Allow about one typo per three letters, at least one, at most three.
-	limit := min(max(len(best)/3, 1), 3)
-	if bestD > limit {
+	if !ok || best.Distance > min(max(len(best.Name)/3, 1), 3) {
 		return ""
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b in runes,
-// counting an adjacent transposition as one edit.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	// Three rows: two back (for transpositions), previous, current.
-	pp := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], pp[j-2]+1)
-			}
-		}
-		pp, prev, cur = prev, cur, pp
-	}
-	return prev[len(rb)]
+	return best.Name
 }

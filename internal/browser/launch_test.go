@@ -66,21 +66,6 @@ func TestParseKind(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"", "abc", 3}, {"kitten", "sitting", 3},
-		{"firefox", "firefxo", 1}, {"chrome", "chorme", 1}, {"ß", "ss", 2}, {"héllo", "hello", 1},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestParseColorAndIcon(t *testing.T) {
 	for _, c := range append(Colors, "", "Red", " blue ") {
 		if _, err := ParseColor(c); err != nil {

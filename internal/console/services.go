@@ -2,8 +2,10 @@ package console
 
 import (
 	"slices"
-	"sort"
 	"strings"
+	"unicode/utf8"
+
+	sugg "github.com/assume-cli/assume/internal/suggest"
 )
 
 // Service is one entry of the table of console shortcuts.
@@ -99,56 +101,20 @@ func quoteShort(s string) string {
 }
 
 // suggest returns up to three shortcuts within a small edit distance of name,
-// closest first, plus any shortcut that name is a prefix of.
+// closest first (ties in table order), plus any shortcut that name is a
+// prefix of.
 func suggest(name string) []string {
 	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "" {
+	if n == "" || utf8.RuneCountInString(n) > 64 {
 		return nil
 	}
-	rn := []rune(n)
-	if len(rn) > 64 {
-		return nil
+	names := make([]string, len(services))
+	for i, s := range services {
+		names[i] = s.Name
 	}
-	type cand struct {
-		name string
-		d    int
-	}
-	var cands []cand
-	limit := max(1, min(3, len(rn)/2))
-	for _, s := range services {
-		d := editDistance(rn, []rune(s.Name))
-		if strings.HasPrefix(s.Name, n) && len(rn) >= 2 {
-			d = min(d, 1)
-		}
-		if d <= limit {
-			cands = append(cands, cand{s.Name, d})
-		}
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].d < cands[j].d })
-	var out []string
-	for i := 0; i < len(cands) && i < 3; i++ {
-		out = append(out, cands[i].name)
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return sugg.All(n, names, sugg.Options{
+		Prefix: 2,
+		Within: func(n, _ string) int { return max(1, min(3, utf8.RuneCountInString(n)/2)) },
+		Max:    3,
+	})
 }

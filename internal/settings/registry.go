@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/suggest"
 )
 
 // Type is the kind of value a setting holds; it decides how a value is
@@ -326,50 +328,21 @@ func lowerASCII(s string) string {
 }
 
 // nearest returns the candidate closest to s when it is close enough to be
-// a likely typo (a small edit distance, or s a prefix of it), else "".
+// a likely typo (a small edit distance, a swap of adjacent letters counting
+// as one edit, or s a prefix of it), else "".
 func nearest(s string, candidates []string) string {
 	if s == "" || len(s) > 64 {
 		return ""
 	}
-	best, bestD := "", 0
-	for _, c := range candidates {
-		d := editDistance(s, c)
-		if strings.HasPrefix(c, s) && len(s) >= 3 {
-			d = 1
-		}
-		limit := 2
-		if len(c) <= 4 {
-			limit = 1
-		}
-		if d <= limit && (best == "" || d < bestD) {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Damerau–Levenshtein distance (adjacent swaps count
-// as one edit) between two short strings.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
+	best, _ := suggest.Closest(s, candidates, suggest.Options{
+		Swaps:  true,
+		Prefix: 3,
+		Within: func(_, c string) int {
+			if len(c) <= 4 {
+				return 1
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+			return 2
+		},
+	})
+	return best.Name
 }

@@ -95,7 +95,7 @@ type Response struct {
 	Skew *time.Duration `json:"skew,omitempty"`
 	// Endpoint names what was asked (OpClock).
 	Endpoint string `json:"endpoint,omitempty"`
-	Error       *Error       `json:"error,omitempty"`
+	Error    *Error `json:"error,omitempty"`
 }
 
 // Identity is a GetCallerIdentity answer.
