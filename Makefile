@@ -45,6 +45,7 @@ demo: build
 bench: build
 	./scripts/bench.sh
 	./scripts/bench-sso.sh
+	./scripts/bench-keychain.sh
 
 # The release matrix: fails if any platform stops compiling.
 cross:

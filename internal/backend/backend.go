@@ -14,9 +14,10 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/populate"
+	"github.com/assume-cli/assume/internal/secretstore"
+	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/vault"
 	"github.com/assume-cli/assume/internal/worker"
 )
 
@@ -73,6 +74,8 @@ func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 		return consoleSignin(ctx, s, req)
 	case worker.OpClock:
 		return clockSkew(ctx, s, req)
+	case worker.OpRotate:
+		return rotate(ctx, s, req)
 	}
 	return failure(fmt.Errorf("unknown request %q", req.Op))
 }
@@ -110,8 +113,9 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 			return login(ctx, s, c, sess, false, req.Debug)
 		}
 	}
-	if st, err := vault.OpenDefault(s.Getenv); err == nil {
-		o.Cache = cache.New(st)
+	set, _ := settings.Load(s.Getenv)
+	if st, err := secretstore.Cache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
+		o.Cache = cache.New(st, cache.WithMargin(set.CacheMargin()))
 	}
 	return o
 }
@@ -160,7 +164,16 @@ func loadPlan(s *term.Streams, req *worker.Request) (*chain.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chain.Resolve(files, req.Profile)
+	plan, err := chain.Resolve(files, req.Profile)
+	if err != nil {
+		return nil, err
+	}
+	// Keys kept in the keychain (assume creds) become static keys here.
+	o := secretstore.Options{Getenv: s.Getenv}
+	if req.Prompt && s.CanPrompt() {
+		o.Prompt = func(label string) (string, error) { return s.Prompt(label, true) }
+	}
+	return secretstore.WithStoredKeys(plan, o)
 }
 
 func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {

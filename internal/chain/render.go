@@ -135,6 +135,8 @@ func (s *Step) title() string {
 		return "credentials from credential_source"
 	case KindProcess:
 		return "credentials from credential_process"
+	case KindStored:
+		return "access keys in the keychain (assume creds)"
 	case KindSSO:
 		if !s.SSOAccountID.Set {
 			return "IAM Identity Center sign-in (no account or role: sign-in only)"

@@ -197,6 +197,9 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 		}
 	}
 	if v := p.Get(keyCredentialProcess); v.Set {
+		if IsStoredProcess(v.Text, p.Name) {
+			return Step{Kind: KindStored, Profile: p.Name, CredentialProcess: v}, nil
+		}
 		return Step{Kind: KindProcess, Profile: p.Name, CredentialProcess: v}, nil
 	}
 	return Step{}, &ConfigError{Profile: p.Name, Section: p.Header,

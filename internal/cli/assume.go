@@ -365,7 +365,7 @@ func exportFiles(ctx context.Context, s *term.Streams, plan *chain.Plan, req res
 // longLived reports a plan of long-lived keys alone: no AWS call, no
 // expiry.
 func longLived(plan *chain.Plan) bool {
-	return len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic
+	return len(plan.Steps) == 1 && (plan.Steps[0].Kind == chain.KindStatic || plan.Steps[0].Kind == chain.KindStored)
 }
 
 func orPlaceholder(p string) string {

@@ -33,6 +33,7 @@ func commands() []command {
 		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
 		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
 		{"console", "open the AWS web console for a profile (or this shell's credentials)", runConsole},
+		{"creds", "long-lived IAM user keys in the OS keychain: add, import, ls, rm, export, rotate", runCreds},
 		{"doctor", "check the AWS config, shell integration, keychain, clock and cached sessions", runDoctor},
 		{"ls", "list the profiles: kind, account, role, region, source, cached session", runLs},
 		{"completion", "print the completion script of a shell", runCompletion},
@@ -50,7 +51,18 @@ func commands() []command {
 
 // Main runs assume with args (without the program name) and returns the
 // process exit code. It never panics on bad input and never calls os.Exit.
-func Main(args []string, s *term.Streams) int {
+func Main(args []string, s *term.Streams) (code int) {
+	// A bug must not end in a stack trace on the user's terminal (set
+	// ASSUME_TRACEBACK=1 to see one).
+	if s.Getenv("ASSUME_TRACEBACK") == "" {
+		defer func() {
+			if r := recover(); r != nil {
+				s.Errorf("internal error: %v", r)
+				s.Hintf("this is a bug in assume %s; please report it with the command you ran (ASSUME_TRACEBACK=1 shows where it happened)", Version)
+				code = ExitFailure
+			}
+		}()
+	}
 	// Fast path: nothing to set up for --version.
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
 		io.WriteString(s.Out, "assume "+Version+"\n")

@@ -18,7 +18,9 @@ import (
 // simpleFlags parses a subcommand's flags (no interspersed "--" command).
 func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
 	fs := flags.New(name)
-	define(fs)
+	if define != nil {
+		define(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%s: %v", name, err)
 	}

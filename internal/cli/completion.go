@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -22,7 +23,12 @@ var printFormats = []string{"sh", "fish", "pwsh", "json"}
 var commandFlags = map[string][]string{
 	"": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--exec", "--static",
 		"--auto-refresh", "--print", "--unset", "--debug", "--help", "--version",
-		"--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name"},
+		"--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name",
+		"--console", "--service", "--destination", "--url", "--shell", "--export", "--as", "--force", "--env"},
+	"console":            {"--service", "--destination", "--region", "--duration", "--url", "--debug", "--help"},
+	"doctor":             {"--json", "--offline", "--help"},
+	"settings":           {"--json", "--help"},
+	"creds":              {"--help"},
 	"ls":                 {"--json", "--help"},
 	"explain":            {"--json", "--profile"},
 	"whoami":             {"--json", "--debug"},
@@ -69,6 +75,10 @@ func runComplete(_ context.Context, args []string, s *term.Streams) error {
 		words = completeProfiles(s)
 	case "sso-sessions":
 		words = completeSSOSessions(s)
+	case "services":
+		for _, sv := range console.Services() {
+			words = append(words, sv.Name)
+		}
 	case "flags":
 		if !isCommand(arg) {
 			arg = "" // a profile or a flag: the main command's flags
@@ -109,12 +119,20 @@ func completeArgs(s *term.Streams, cmd string) []string {
 		return []string{"bash", "zsh", "fish", "pwsh", "nu"}
 	case "completion":
 		return completionShells
-	case "explain", "serve", "credential-process":
+	case "explain", "serve", "credential-process", "console":
 		return completeProfiles(s)
+	case "settings":
+		return settingsCompletions(nil)
+	case "creds":
+		return []string{"add", "import", "ls", "rm", "export", "rotate"}
 	case "sso":
 		return []string{"login", "logout", "ls", "populate"}
 	case "help":
-		return []string{"exit-codes"}
+		words := []string{"exit-codes"}
+		for _, h := range helpTopics {
+			words = append(words, h.name)
+		}
+		return words
 	}
 	return nil
 }
@@ -178,7 +196,11 @@ _assume_complete() {
         -p|--profile) words="$(command assume __complete profiles 2>/dev/null)" ;;
         --sso-session) words="$(command assume __complete sso-sessions 2>/dev/null)" ;;
         --print) words=$'sh\nfish\npwsh\njson' ;;
-        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr)
+        -s|--service) words="$(command assume __complete services 2>/dev/null)" ;;
+        --env)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return 0 ;;
+        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr|--as|--destination)
             COMPREPLY=()
             return 0 ;;
         *)
@@ -209,7 +231,9 @@ _assume() {
         -p|--profile) cands=(${(f)"$(command assume __complete profiles 2>/dev/null)"}) ;;
         --sso-session) cands=(${(f)"$(command assume __complete sso-sessions 2>/dev/null)"}) ;;
         --print) cands=(sh fish pwsh json) ;;
-        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr)
+        -s|--service) cands=(${(f)"$(command assume __complete services 2>/dev/null)"}) ;;
+        --env) _files; return ;;
+        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr|--as|--destination)
             return 1 ;;
         *)
             if [[ "$cur" == -* ]]; then
@@ -246,7 +270,11 @@ function __assume_complete
             command assume __complete sso-sessions 2>/dev/null
         case --print
             printf '%s\n' sh fish pwsh json
-        case -r --region -d --duration --mfa-token --sso-start-url --sso-region --account-id --role-name --addr
+        case -s --service
+            command assume __complete services 2>/dev/null
+        case --env
+            __fish_complete_path $cur
+        case -r --region -d --duration --mfa-token --sso-start-url --sso-region --account-id --role-name --addr --as --destination
             return
         case '*'
             if string match -q -- '-*' $cur
@@ -280,7 +308,8 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         { $_ -in '-p', '--profile' } { & $exe __complete profiles 2>$null; break }
         '--sso-session' { & $exe __complete sso-sessions 2>$null; break }
         '--print' { 'sh', 'fish', 'pwsh', 'json'; break }
-        { $_ -in '-r', '--region', '-d', '--duration', '--mfa-token', '--sso-start-url', '--sso-region', '--account-id', '--role-name', '--addr' } { break }
+        { $_ -in '-s', '--service' } { & $exe __complete services 2>$null; break }
+        { $_ -in '-r', '--region', '-d', '--duration', '--mfa-token', '--sso-start-url', '--sso-region', '--account-id', '--role-name', '--addr', '--as', '--destination', '--env' } { break }
         default {
             if ($wordToComplete.StartsWith('-')) { & $exe __complete flags $sub 2>$null }
             else { & $exe __complete args $sub 2>$null }

@@ -75,10 +75,23 @@ var helpTopics = []commandHelp{
 	{
 		name:  "ls",
 		usage: []string{"ls [--json]"},
-		about: "Lists the profiles of ~/.aws/config and ~/.aws/credentials: kind (keys, role, sso, process,\n" +
-			"web identity), account, role, region, source and whether a cached session is valid.",
+		about: "Lists every profile of the AWS config and credentials files, sorted by name: its kind,\n" +
+			"account, role, region, source and whether a cached session exists. Nothing is sent to AWS.\n" +
+			"\n" +
+			"Columns (and --json fields; an unknown value is \"-\" in the table and absent from the JSON):\n" +
+			"  name     the profile name\n" +
+			"  kind     keys, keychain (assume creds), role, sso, process, web-identity, source\n" +
+			"           (credential_source), or error when the profile does not resolve\n" +
+			"  account  the account id: from role_arn, sso_account_id or aws_account_id\n" +
+			"  role     the role name: from role_arn or sso_role_name\n" +
+			"  region   the profile's region (or its source profile's)\n" +
+			"  source   the profile's source_profile, sso_session or credential_source\n" +
+			"  session  the cached session: \"valid until 15:04\" (JSON: \"valid\"), \"expired\", or \"-\"\n" +
+			"JSON only:\n" +
+			"  expires  when the cached session expires (RFC 3339, UTC)\n" +
+			"  error    why the profile does not resolve (one line)",
 		flags:    [][2]string{{"    --json", "machine-readable output"}},
-		examples: []string{"assume ls", "assume ls --json | jq -r '.[] | select(.kind==\"sso\") | .profile'"},
+		examples: []string{"assume ls", "assume ls --json | jq -r '.[] | select(.kind == \"sso\") | .name'"},
 	},
 	{
 		name:  "doctor",

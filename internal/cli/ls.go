@@ -17,36 +17,10 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
 )
-
-const lsHelp = `Usage: assume ls [--json]
-
-Lists every profile of the AWS config and credentials files, sorted by name:
-its kind, account, role, region, source and whether a cached session exists.
-Nothing is sent to AWS.
-
-Columns (and --json fields; an unknown value is "-" in the table and
-absent from the JSON):
-  name     the profile name
-  kind     keys, role, sso, process, web-identity, source (credential_source),
-           or error when the profile does not resolve (see "error")
-  account  the account id: from role_arn, sso_account_id or aws_account_id
-  role     the role name: from role_arn or sso_role_name
-  region   the profile's region (or its source profile's)
-  source   the profile's source_profile, sso_session or credential_source
-  session  the cached session: "valid until 15:04" (JSON: "valid"), "expired"
-           (expired, or too close to its expiry to be reused), or "-" (none;
-           long-lived keys are never cached)
-JSON only:
-  expires  when the cached session expires (RFC 3339, UTC)
-  error    why the profile does not resolve (one line)
-
-Examples:
-  assume ls
-  assume ls --json | jq -r '.[] | select(.kind == "sso") | .name'
-`
 
 // lsRow is one profile as assume ls shows it.
 type lsRow struct {
@@ -78,7 +52,8 @@ func runLs(_ context.Context, args []string, s *term.Streams) error {
 		return err
 	}
 	if help {
-		_, err := io.WriteString(s.Out, lsHelp)
+		h, _ := lookupHelp("ls")
+		err := writeHelp(s.Out, h)
 		return err
 	}
 	if len(pos) > 0 {
@@ -229,7 +204,7 @@ func oneLine(msg string) string {
 // directory listing plus one read per cached session. Without a usable
 // cache it returns nil.
 func cacheSessions(getenv func(string) string, now func() time.Time) sessionLookup {
-	st, err := vault.OpenDefault(getenv)
+	st, err := secretstore.Cache(secretstore.Options{Getenv: getenv})
 	if err != nil {
 		return nil
 	}

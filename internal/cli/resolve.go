@@ -9,10 +9,10 @@ import (
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/vault"
 	"github.com/assume-cli/assume/internal/worker"
 )
 
@@ -67,15 +67,12 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 // openCache opens the credential cache; a cache that cannot be opened is
 // simply not used (the worker reports real problems when it writes).
 func openCache(getenv func(string) string) *cache.Cache {
-	st, err := vault.OpenDefault(getenv)
+	set, _ := settings.Load(getenv)
+	st, err := secretstore.Cache(secretstore.Options{Getenv: getenv, Settings: set})
 	if err != nil {
 		return nil
 	}
-	var opts []cache.Option
-	if set, _ := settings.Load(getenv); set != nil {
-		opts = append(opts, cache.WithMargin(set.CacheMargin()))
-	}
-	return cache.New(st, opts...)
+	return cache.New(st, cache.WithMargin(set.CacheMargin()))
 }
 
 // resolveCredentials turns a profile into credentials: a cached entry or a
@@ -92,6 +89,11 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		}
 	}
 	debugf("profile %s resolves to %d step(s); region %s", plan.Profile, len(plan.Steps), r.region)
+	// Keys kept in the keychain (assume creds) become static keys here.
+	plan, err := secretstore.WithStoredKeys(plan, secretStoreOptions(s))
+	if err != nil {
+		return nil, withCode(ExitConfig, err)
+	}
 
 	// Long-lived keys need no AWS call at all.
 	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {

@@ -76,6 +76,7 @@ func TestScript(t *testing.T) {
 			"secrets":    cmdSecrets,
 			"absent":     cmdAbsent,
 			"fetch":      cmdFetch,
+			"keyringd":   cmdKeyringd,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -180,6 +181,7 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("AWS_ENDPOINT_URL_SSO", hs.URL)
 	ts.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", hs.URL)
 	ts.Setenv("ASSUME_SIGNIN_ENDPOINT", hs.URL+"/federation")
+	ts.Setenv("AWS_ENDPOINT_URL_IAM", hs.URL)
 	ts.Setenv("AWS_DATA_PATH", data)
 }
 

@@ -21,6 +21,7 @@ const (
 	OpWhoami  = "whoami"  // GetCallerIdentity for the given credentials
 	OpConsole = "console" // a console sign-in URL for the given credentials
 	OpClock   = "clock"   // the clock skew against the STS endpoint
+	OpRotate  = "rotate"  // rotate the access key of a profile whose keys are in the keychain
 )
 
 // Request is what the front end asks for.
@@ -95,7 +96,9 @@ type Response struct {
 	Skew *time.Duration `json:"skew,omitempty"`
 	// Endpoint names what was asked (OpClock).
 	Endpoint string `json:"endpoint,omitempty"`
-	Error    *Error `json:"error,omitempty"`
+	// Rotation is the answer to OpRotate.
+	Rotation *Rotation `json:"rotation,omitempty"`
+	Error    *Error    `json:"error,omitempty"`
 }
 
 // Identity is a GetCallerIdentity answer.
@@ -220,4 +223,12 @@ func Exec(ctx context.Context, path string, args []string, stdin io.Reader, stdo
 		return 1, fmt.Errorf("cannot run %s: %v", path, err)
 	}
 	return 0, nil
+}
+
+// Rotation is what a key rotation did (no secrets).
+type Rotation struct {
+	UserARN        string `json:"user_arn"`
+	NewAccessKeyID string `json:"new_access_key_id"`
+	OldAccessKeyID string `json:"old_access_key_id"`
+	Warning        string `json:"warning,omitempty"`
 }

@@ -1,0 +1,438 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/secretstore"
+	"github.com/assume-cli/assume/internal/term"
+	"github.com/assume-cli/assume/internal/vault"
+	"github.com/assume-cli/assume/internal/worker"
+)
+
+const (
+	keyAccessKeyID       = "aws_access_key_id"
+	keySecretAccessKey   = "aws_secret_access_key"
+	keySessionToken      = "aws_session_token"
+	keyCredentialProcess = "credential_process"
+)
+
+// credSourceKeys are the keys that give a profile credentials of its own;
+// `creds add` refuses a profile that already has one.
+var credSourceKeys = []string{keyAccessKeyID, keySecretAccessKey, keySessionToken, "credential_source",
+	"web_identity_token_file", "sso_session", "sso_start_url", "sso_account_id", keyCredentialProcess, "source_profile"}
+
+// runCreds is `assume creds add|import|ls|rm|export|rotate`: long-lived IAM
+// user keys in the OS keychain instead of ~/.aws/credentials.
+func runCreds(ctx context.Context, args []string, s *term.Streams) error {
+	if len(args) == 0 {
+		return usageErr("creds needs a subcommand: add, import, ls, rm, export or rotate (assume help creds)")
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "add":
+		return credsAdd(s, rest)
+	case "import":
+		return credsImport(s, rest)
+	case "ls", "list":
+		return credsLs(s, rest)
+	case "rm", "remove":
+		return credsRm(s, rest)
+	case "export":
+		return credsExport(s, rest)
+	case "rotate":
+		return credsRotate(ctx, s, rest)
+	}
+	return usageErr("creds: unknown subcommand %q (add, import, ls, rm, export, rotate)", sub)
+}
+
+// oneProfile parses a subcommand that takes exactly one profile.
+func oneProfile(name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
+	pos, err := simpleFlags("creds "+name, args, define)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", usageErr("creds %s takes one profile: assume creds %s PROFILE", name, name)
+	}
+	if err := checkProfileName(pos[0]); err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
+// keychain opens the keychain, as an error the user can act on.
+func keychain(s *term.Streams) (string, vault.Store, error) {
+	name, st, err := secretstore.Keychain(secretStoreOptions(s))
+	if err != nil {
+		return "", nil, withCode(ExitFailure, fmt.Errorf("the keychain cannot be used: %w", err),
+			"choose another with assume settings set keychain NAME (secret-service, pass, file, ...)")
+	}
+	return name, st, nil
+}
+
+// keychainErr reports a failed keychain operation.
+func keychainErr(op string, err error) error {
+	if errors.Is(err, vault.ErrNotFound) {
+		return withCode(ExitConfig, fmt.Errorf("%s: %w", op, err))
+	}
+	return withCode(ExitFailure, fmt.Errorf("%s: %w", op, err))
+}
+
+func credsAdd(s *term.Streams, args []string) error {
+	var useStdin, force bool
+	profile, err := oneProfile("add", args, func(fs *flags.FlagSet) {
+		fs.Bool(&useStdin, "stdin", "")
+		fs.Bool(&force, "force", "")
+	})
+	if err != nil {
+		return err
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return configErr(err)
+	}
+	if p, found, err := files.Profile(profile); err != nil {
+		return configErr(err)
+	} else if found && !force {
+		for _, k := range credSourceKeys {
+			v := p.Get(k)
+			if !v.Set || (k == keyCredentialProcess && chain.IsStoredProcess(v.Text, profile)) {
+				continue
+			}
+			return withCode(ExitConfig, fmt.Errorf("%s: profile %s already has credentials (%s)", v.Where(), profile, k),
+				"to move its keys into the keychain: assume creds import "+profile+"; to replace them: --force")
+		}
+	}
+	var id, secret string
+	switch {
+	case useStdin:
+		r := bufio.NewReader(s.In)
+		id, _ = r.ReadString('\n')
+		secret, _ = r.ReadString('\n')
+		id, secret = strings.TrimSpace(id), strings.TrimSpace(secret)
+	case s.CanPrompt():
+		if id, err = s.Prompt("AWS access key ID: ", false); err != nil {
+			return err
+		}
+		if secret, err = s.Prompt("AWS secret access key (not shown): ", true); err != nil {
+			return err
+		}
+	default:
+		return withCode(ExitInteraction, errors.New("creds add asks for the keys on the terminal, and there is none"),
+			"give them on stdin, the access key id then the secret on two lines: assume creds add "+profile+" --stdin")
+	}
+	if err := secretstore.CheckKeys(id, secret); err != nil {
+		return withCode(ExitUsage, err)
+	}
+	backend, st, err := keychain(s)
+	if err != nil {
+		return err
+	}
+	if err := secretstore.PutUserKeys(st, profile, secretstore.UserKeys{AccessKeyID: id, SecretAccessKey: secret}); err != nil {
+		return keychainErr("storing the keys", err)
+	}
+	if err := setStoredProcess(cfgPath, profile, false); err != nil {
+		return err
+	}
+	s.Noticef("stored access key %s of profile %s in the keychain (%s); %s: [profile %s] %s = %s",
+		id, profile, backend, displayPath(cfgPath, s.Getenv("HOME")), profile, keyCredentialProcess, chain.StoredProcessCommand(profile))
+	return nil
+}
+
+// setStoredProcess points profile at assume's credential process in the
+// config file (lossless, atomic, backed up); with dropKeys it also removes
+// key lines from that section.
+func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
+	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
+		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
+		if dropKeys {
+			d.Delete(header, keyAccessKeyID)
+			d.Delete(header, keySecretAccessKey)
+		}
+		return d.Set(header, keyCredentialProcess, chain.StoredProcessCommand(profile))
+	})
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)),
+			"the keys are stored in the keychain; the config file was left as it was")
+	}
+	return nil
+}
+
+func credsImport(s *term.Streams, args []string) error {
+	profile, err := oneProfile("import", args, nil)
+	if err != nil {
+		return err
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return configErr(err)
+	}
+	p, found, err := files.Profile(profile)
+	if err != nil {
+		return configErr(err)
+	}
+	if !found {
+		return withCode(ExitConfig, fmt.Errorf("profile %s not found in %s or %s", profile, cfgPath, credPath),
+			"assume creds add "+profile+" stores keys typed on the terminal")
+	}
+	id, secret, token := p.Get(keyAccessKeyID), p.Get(keySecretAccessKey), p.Get(keySessionToken)
+	if !id.Set || !secret.Set {
+		if v := p.Get(keyCredentialProcess); v.Set && chain.IsStoredProcess(v.Text, profile) {
+			return withCode(ExitConfig, fmt.Errorf("profile %s already takes its keys from the keychain", profile))
+		}
+		return withCode(ExitConfig, fmt.Errorf("profile %s has no access keys to import", profile),
+			"assume creds add "+profile+" stores keys typed on the terminal")
+	}
+	if token.Set && token.Text != "" {
+		return withCode(ExitConfig, fmt.Errorf("%s: profile %s holds temporary credentials (aws_session_token); only long-lived keys are imported", token.Where(), profile))
+	}
+	if err := secretstore.CheckKeys(id.Text, secret.Text); err != nil {
+		return withCode(ExitConfig, fmt.Errorf("%s: %w", id.Where(), err))
+	}
+	backend, st, err := keychain(s)
+	if err != nil {
+		return err
+	}
+	if err := secretstore.PutUserKeys(st, profile, secretstore.UserKeys{AccessKeyID: id.Text, SecretAccessKey: secret.Text}); err != nil {
+		return keychainErr("storing the keys", err)
+	}
+	// The config first: until the key lines are gone they still win, so
+	// the profile works at every step.
+	inConfig := secret.File == cfgPath
+	if err := setStoredProcess(cfgPath, profile, inConfig); err != nil {
+		return err
+	}
+	if secret.File == credPath || id.File == credPath {
+		err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
+			header := d.ProfileHeader(awsconfig.CredentialsFile, profile)
+			d.Delete(header, keyAccessKeyID)
+			d.Delete(header, keySecretAccessKey)
+			for _, sec := range d.Find(header) {
+				if len(sec.Keys()) > 0 {
+					return nil
+				}
+			}
+			d.RemoveSection(header)
+			return nil
+		})
+		if err != nil {
+			return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", credPath, unwrapPath(err)),
+				"the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
+		}
+	}
+	s.Noticef("moved access key %s of profile %s into the keychain (%s); the plaintext copy is gone (backup: %s.bak)",
+		id.Text, profile, backend, displayPath(secret.File, s.Getenv("HOME")))
+	return nil
+}
+
+// credRow is one line of creds ls.
+type credRow struct {
+	Profile     string    `json:"profile"`
+	AccessKeyID string    `json:"access_key_id"`
+	Added       time.Time `json:"added,omitzero"`
+	InConfig    bool      `json:"in_config"`
+}
+
+func credsLs(s *term.Streams, args []string) error {
+	var asJSON bool
+	pos, err := simpleFlags("creds ls", args, func(fs *flags.FlagSet) { fs.Bool(&asJSON, "json", "") })
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("creds ls takes no arguments")
+	}
+	_, st, err := keychain(s)
+	if err != nil {
+		return err
+	}
+	names, err := secretstore.ListUserKeys(st)
+	if err != nil {
+		return keychainErr("listing the keychain", err)
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, _ := awsconfig.Open(cfgPath, credPath)
+	rows := []credRow{}
+	for _, n := range names {
+		k, err := secretstore.GetUserKeys(st, n)
+		if err != nil {
+			continue
+		}
+		r := credRow{Profile: n, AccessKeyID: k.AccessKeyID, Added: k.Added}
+		if files != nil {
+			if p, ok, _ := files.Profile(n); ok {
+				r.InConfig = chain.IsStoredProcess(p.Get(keyCredentialProcess).Text, n)
+			}
+		}
+		rows = append(rows, r)
+	}
+	if asJSON {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = s.Out.Write(append(b, '\n'))
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-24s %-22s %-11s %s\n", "PROFILE", "ACCESS KEY", "ADDED", "CONFIG")
+	for _, r := range rows {
+		added, cfg := "-", "not used by any profile"
+		if !r.Added.IsZero() {
+			added = r.Added.Local().Format("2006-01-02")
+		}
+		if r.InConfig {
+			cfg = "credential_process"
+		}
+		fmt.Fprintf(&b, "%-24s %-22s %-11s %s\n", r.Profile, r.AccessKeyID, added, cfg)
+	}
+	_, err = io.WriteString(s.Out, b.String())
+	return err
+}
+
+// confirm asks a yes/no question on the terminal; without one, yes must
+// have been given as a flag.
+func confirm(s *term.Streams, question string, yes bool, flag string) error {
+	if yes {
+		return nil
+	}
+	if !s.CanPrompt() {
+		return withCode(ExitInteraction, errors.New(question+": no terminal to confirm on"), "add "+flag+" to confirm")
+	}
+	ans, err := s.Prompt(question+" [y/N] ", false)
+	if err != nil {
+		return err
+	}
+	if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+		return &silentExit{code: ExitCancelled}
+	}
+	return nil
+}
+
+// dropStoredProcess removes assume's credential_process line from the
+// profile's config section, and the section when nothing else is left.
+func dropStoredProcess(cfgPath, profile string) error {
+	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
+		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
+		v, ok := d.Get(header, keyCredentialProcess)
+		if !ok || !chain.IsStoredProcess(v, profile) {
+			return nil
+		}
+		d.Delete(header, keyCredentialProcess)
+		for _, sec := range d.Find(header) {
+			if len(sec.Keys()) > 0 {
+				return nil
+			}
+		}
+		d.RemoveSection(header)
+		return nil
+	})
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)))
+	}
+	return nil
+}
+
+func credsRm(s *term.Streams, args []string) error {
+	var yes bool
+	profile, err := oneProfile("rm", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	if err != nil {
+		return err
+	}
+	_, st, err := keychain(s)
+	if err != nil {
+		return err
+	}
+	k, err := secretstore.GetUserKeys(st, profile)
+	if err != nil {
+		return keychainErr("profile "+profile, err)
+	}
+	if err := confirm(s, fmt.Sprintf("delete access key %s of profile %s from the keychain (AWS keeps the key active)?", k.AccessKeyID, profile), yes, "--yes"); err != nil {
+		return err
+	}
+	if err := secretstore.DeleteUserKeys(st, profile); err != nil {
+		return keychainErr("deleting the keys", err)
+	}
+	cfgPath, _ := awsconfig.Locate(s.Getenv)
+	if err := dropStoredProcess(cfgPath, profile); err != nil {
+		return err
+	}
+	s.Noticef("deleted access key %s of profile %s from the keychain; the key is still active in AWS (aws iam delete-access-key to revoke it)", k.AccessKeyID, profile)
+	return nil
+}
+
+func credsExport(s *term.Streams, args []string) error {
+	var yes bool
+	profile, err := oneProfile("export", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	if err != nil {
+		return err
+	}
+	_, st, err := keychain(s)
+	if err != nil {
+		return err
+	}
+	k, err := secretstore.GetUserKeys(st, profile)
+	if err != nil {
+		return keychainErr("profile "+profile, err)
+	}
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	if err := confirm(s, fmt.Sprintf("write the keys of profile %s in plain text to %s?", profile, credPath), yes, "--yes"); err != nil {
+		return err
+	}
+	err = awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
+		header := d.ProfileHeader(awsconfig.CredentialsFile, profile)
+		if err := d.Set(header, keyAccessKeyID, k.AccessKeyID); err != nil {
+			return err
+		}
+		return d.Set(header, keySecretAccessKey, k.SecretAccessKey)
+	})
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "the keys are still in the keychain")
+	}
+	if err := dropStoredProcess(cfgPath, profile); err != nil {
+		return err
+	}
+	if err := secretstore.DeleteUserKeys(st, profile); err != nil {
+		return keychainErr("the keys are in "+credPath+" now, but deleting them from the keychain failed", err)
+	}
+	s.Noticef("warning: the keys of profile %s are in plain text in %s again; anyone who can read the file can use them", profile, displayPath(credPath, s.Getenv("HOME")))
+	return nil
+}
+
+func credsRotate(ctx context.Context, s *term.Streams, args []string) error {
+	var debug bool
+	profile, err := oneProfile("rotate", args, func(fs *flags.FlagSet) { fs.Bool(&debug, "debug", "") })
+	if err != nil {
+		return err
+	}
+	path, err := worker.Find(s.Getenv)
+	if err != nil {
+		return err
+	}
+	resp, err := worker.Call(ctx, path, &worker.Request{Op: worker.OpRotate, Profile: profile, Debug: debug,
+		Region: pickRegion("", nil, s.Getenv), Prompt: true}, s.In, s.Err, s.Err, workerEnv(s))
+	if err != nil {
+		return err
+	}
+	r := resp.Rotation
+	if r == nil {
+		return errors.New("assume-aws answered without a rotation result")
+	}
+	s.Noticef("rotated the access key of profile %s (%s): %s is stored and works; %s is deleted", profile, r.UserARN, r.NewAccessKeyID, r.OldAccessKeyID)
+	if r.Warning != "" {
+		s.Noticef("warning: %s", r.Warning)
+	}
+	return nil
+}

@@ -1,0 +1,16 @@
+// Package secretstore owns which secret store holds what, for both
+// executables:
+//
+//   - Long-lived IAM user access keys (assume creds) live in the keychain
+//     the settings choose (keychain = auto picks the platform's: macOS
+//     Keychain, Windows Credential Manager, Secret Service, pass, or the
+//     passphrase-encrypted file), under the service name "assume", one item
+//     per profile named "iam-user/PROFILE" holding JSON
+//     {"akid": ..., "secret": ..., "added": RFC 3339}.
+//   - Cached role sessions, MFA sessions and caller identities live in the
+//     encrypted file store by default (the fast path), or in the same
+//     keychain under the service name "assume-cache" when the cache setting
+//     says keychain.
+//
+// Everything goes through vault.Store, so callers never see a backend.
+package secretstore
