@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/doctor"
 	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
@@ -60,7 +62,6 @@ func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 			}
 			return false, "assume was not started by the shell function of assume init"
 		},
-		Keychain: func() error { return probeKeychain(s) },
 	}
 	in.ConfigData, in.ConfigErr = readIfExists(cfgPath)
 	in.CredentialsData, in.CredentialsErr = readIfExists(credPath)
@@ -77,6 +78,11 @@ func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 				}
 			}
 		}
+	}
+	// The keychain is checked only when something uses it: a profile whose
+	// keys live there, or the cache setting.
+	if keychainInUse(s, in.ConfigData) {
+		in.Keychain = func() error { return probeKeychain(s) }
 	}
 	findings := doctor.Run(ctx, in)
 	if asJSON {
@@ -126,12 +132,21 @@ func measureSkew(ctx context.Context, s *term.Streams) (time.Duration, error) {
 	return *resp.Skew, nil
 }
 
-// probeKeychain checks that the secret store answers.
+// probeKeychain checks that the keychain answers, without prompting.
 func probeKeychain(s *term.Streams) error {
-	st, err := openSecretStore(s)
+	_, st, err := secretstore.Keychain(secretstore.Options{Getenv: s.Getenv})
 	if err != nil {
 		return err
 	}
 	_, err = st.List("")
 	return err
+}
+
+// keychainInUse reports a config with a profile whose keys are in the
+// keychain, or cached sessions kept there.
+func keychainInUse(s *term.Streams, config []byte) bool {
+	if st, _ := settings.Load(s.Getenv); st != nil && (st.Cache() == "keychain" || st.SSOCache() == "keychain") {
+		return true
+	}
+	return bytes.Contains(config, []byte("credential-process"))
 }

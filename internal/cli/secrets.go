@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/assume-cli/assume/internal/secretstore"
@@ -19,7 +20,7 @@ func openSecretStore(s *term.Streams) (vault.Store, error) {
 func secretStoreOptions(s *term.Streams) secretstore.Options {
 	o := secretstore.Options{Getenv: s.Getenv}
 	if s.CanPrompt() {
-		o.Prompt = func(label string) (string, error) { return s.Prompt(label, true) }
+		o.Prompt = passphrasePrompt(s)
 	}
 	return o
 }
@@ -37,4 +38,30 @@ func browserSetting(s *term.Streams) (setting, path string) {
 		v = ""
 	}
 	return v, st.BrowserPath()
+}
+
+// passphrasePrompt asks for a keychain passphrase without echo; a new one
+// is asked twice.
+func passphrasePrompt(s *term.Streams) func(label string) (string, error) {
+	return func(label string) (string, error) {
+		p, err := s.Prompt(upperFirst(label)+": ", true)
+		if err != nil || !strings.HasPrefix(label, "new ") {
+			return p, err
+		}
+		again, err := s.Prompt("Again, to confirm: ", true)
+		if err != nil {
+			return "", err
+		}
+		if again != p {
+			return "", errors.New("the two passphrases differ")
+		}
+		return p, nil
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

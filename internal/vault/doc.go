@@ -2,10 +2,11 @@
 // set, delete and list opaque byte values by string key. Callers (the cache)
 // never see how or where a value is kept.
 //
-// Today there is one persistent backend, the encrypted file store
-// ([FileStore]), plus an in-memory store ([Memory]) for tests. OS keychains
-// and a passphrase-derived key arrive later behind the same interface; the
-// file store already takes its master key from a pluggable [KeySource].
+// The persistent backend here is the encrypted file store ([FileStore]),
+// plus an in-memory store ([Memory]) for tests. Its master key comes from a
+// pluggable [KeySource]: a key file ([FileKey], the session cache) or a
+// passphrase through Argon2id ([PassphraseKey], the "file" keychain). The OS
+// keychains implement the same interface in package keyring.
 //
 // # File store format
 //
