@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/vault"
@@ -34,7 +35,10 @@ type Entry struct {
 	ARN             string    `json:"arn,omitempty"` // identity the credentials act as, when known
 	AccountID       string    `json:"acct,omitempty"`
 	Source          string    `json:"src,omitempty"` // what produced them, e.g. "assume_role"
-	Created         time.Time `json:"created"`
+	// Profile is the profile the credentials were made for (the picker lists
+	// sessions by profile without resolving every profile).
+	Profile string    `json:"profile,omitempty"`
+	Created time.Time `json:"created"`
 }
 
 // Identity is the result of sts:GetCallerIdentity for one access key id.
@@ -81,6 +85,27 @@ func (c *Cache) Store() vault.Store { return c.store }
 // says why (for debug output); it never contains secrets.
 func (c *Cache) Credentials(key string) (*Entry, error) {
 	return c.entry(prefixCreds + key)
+}
+
+// Sessions lists the cached credentials (not MFA sessions or identities),
+// by cache key, whatever their expiry; entries that cannot be read are
+// left out.
+func (c *Cache) Sessions() (map[string]*Entry, error) {
+	keys, err := c.store.List(prefixCreds)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Entry, len(keys))
+	for _, k := range keys {
+		b, err := c.store.Get(k)
+		if err != nil {
+			continue
+		}
+		if e, err := DecodeEntry(b); err == nil {
+			out[strings.TrimPrefix(k, prefixCreds)] = e
+		}
+	}
+	return out, nil
 }
 
 // PutCredentials caches e under key.

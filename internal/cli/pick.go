@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/cache"
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/picker"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -23,7 +25,7 @@ func pickProfile(s *term.Streams) (profile string, console bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	items := pickerItems(set, cacheSessions(s.Getenv, time.Now))
+	items := pickerItems(set, openCache(s.Getenv), time.Now())
 	if len(items) == 0 {
 		return "", false, withCode(ExitConfig, errors.New("no profiles in the AWS config files"),
 			"add one with aws configure, or assume sso populate")
@@ -52,27 +54,107 @@ func pickProfile(s *term.Streams) (profile string, console bool, err error) {
 	return "", false, &silentExit{code: ExitCancelled}
 }
 
-// pickerItems turns the profiles into picker rows.
-func pickerItems(set *awsconfig.ProfileSet, sessions sessionLookup) []picker.Item {
-	rows := listProfiles(set, sessions)
-	items := make([]picker.Item, 0, len(rows))
-	for _, r := range rows {
-		it := picker.Item{Profile: r.Name, Account: r.Account, Role: r.Role, Region: r.Region, Kind: r.Kind}
-		if p, ok := set.Profiles[r.Name]; ok {
-			it.SSOSession = p.Get("sso_session").Text
-			for _, k := range []string{"sso_account_name", "account_name", "granted_sso_account_name"} {
-				if v := p.Get(k).Text; v != "" {
-					it.AccountName = v
-					break
-				}
-			}
+// pickerItems turns the profiles into picker rows from their own keys,
+// without resolving each profile (a 10,000-profile config must open in a
+// few tens of milliseconds). Cached sessions come from the cache's own
+// list: only the profiles that have one are resolved, to check that the
+// session still matches the profile's current settings.
+func pickerItems(set *awsconfig.ProfileSet, c *cache.Cache, now time.Time) []picker.Item {
+	names := set.ProfileNames()
+	items := make([]picker.Item, 0, len(names))
+	for _, name := range names {
+		p, ok := set.Profiles[name]
+		if !ok {
+			items = append(items, picker.Item{Profile: name})
+			continue
 		}
-		if r.Session == "valid" {
-			it.SessionUntil = r.expires
+		it := picker.Item{Profile: name, Kind: rawKind(p), SSOSession: p.Get("sso_session").Text, Region: rawRegion(set, p)}
+		if arn := p.Get("role_arn").Text; arn != "" {
+			it.Account, it.Role = splitRoleARN(arn)
+		} else if acct := firstSet(p, "sso_account_id", "granted_sso_account_id"); acct != "" {
+			it.Account, it.Role = acct, firstSet(p, "sso_role_name", "granted_sso_role_name")
+		} else {
+			it.Account = p.Get("aws_account_id").Text
 		}
+		it.AccountName = firstSet(p, "sso_account_name", "account_name", "granted_sso_account_name")
 		items = append(items, it)
 	}
+	if c == nil {
+		return items
+	}
+	sessions, err := c.Sessions()
+	if err != nil || len(sessions) == 0 {
+		return items
+	}
+	index := make(map[string]int, len(items))
+	for i, it := range items {
+		index[it.Profile] = i
+	}
+	for key, e := range sessions {
+		i, ok := index[e.Profile]
+		if !ok || !e.Expiration.After(now.Add(c.Margin())) {
+			continue
+		}
+		if plan, err := chain.Resolve(set, e.Profile); err == nil && plan.CacheKey() == key {
+			if e.Expiration.After(items[i].SessionUntil) {
+				items[i].SessionUntil = e.Expiration
+			}
+		}
+	}
 	return items
+}
+
+// firstSet returns the first of keys that p sets.
+func firstSet(p *awsconfig.Profile, keys ...string) string {
+	for _, k := range keys {
+		if v := p.Get(k).Text; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// rawKind names what kind of profile p is from its own keys (as ls does
+// after resolving it).
+func rawKind(p *awsconfig.Profile) string {
+	switch {
+	case p.Get("role_arn").Set && p.Get("web_identity_token_file").Set:
+		return "web-identity"
+	case p.Get("role_arn").Set:
+		return "role"
+	case p.Get("aws_access_key_id").Set:
+		return "keys"
+	case p.Get("sso_session").Set, p.Get("sso_account_id").Set, p.Get("granted_sso_account_id").Set:
+		return "sso"
+	case p.Get("credential_process").Set:
+		if chain.IsStoredProcess(p.Get("credential_process").Text, p.Name) {
+			return "keychain"
+		}
+		return "process"
+	case p.Get("credential_source").Set:
+		return "source"
+	}
+	return ""
+}
+
+// rawRegion is the profile's region, else the first one up its
+// source_profile chain.
+func rawRegion(set *awsconfig.ProfileSet, p *awsconfig.Profile) string {
+	for range 16 {
+		if r := p.Get("region").Text; r != "" {
+			return r
+		}
+		src := p.Get("source_profile").Text
+		if src == "" || src == p.Name {
+			return ""
+		}
+		q, ok := set.Profiles[src]
+		if !ok {
+			return ""
+		}
+		p = q
+	}
+	return ""
 }
 
 // recordUse notes an interactive use of profile for the picker's order.

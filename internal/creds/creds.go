@@ -225,6 +225,7 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 			ARN:             c.arn,
 			AccountID:       c.account,
 			Source:          string(c.kind),
+			Profile:         plan.Profile,
 		}
 		if err := opts.Cache.PutCredentials(key, e); err != nil {
 			dbg.Printf("cache: not saved: %v", err)
