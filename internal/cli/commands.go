@@ -29,9 +29,10 @@ func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]
 
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
-	var autoRefresh bool
+	var autoRefresh, noCompletion bool
 	pos, err := simpleFlags("init", args, func(fs *flags.FlagSet) {
 		fs.Bool(&autoRefresh, "auto-refresh", "")
+		fs.Bool(&noCompletion, "no-completion", "")
 	})
 	if err != nil {
 		return err
@@ -52,6 +53,11 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 	code, err := shell.InitWith(pos[0], selfPath(), shell.InitOptions{AutoRefresh: autoRefresh})
 	if err != nil {
 		return withCode(ExitUsage, err)
+	}
+	// The completion of the shell comes with the function (bash, zsh, fish,
+	// pwsh), unless --no-completion.
+	if c, ok := completionScripts[pos[0]]; ok && !noCompletion {
+		code += "\n" + c
 	}
 	_, err = io.WriteString(s.Out, code)
 	return err

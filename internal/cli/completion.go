@@ -35,7 +35,7 @@ var commandFlags = map[string][]string{
 	"credential-process": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug"},
 	"serve": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug", "--print",
 		"--addr", "--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name"},
-	"init": {"--auto-refresh"},
+	"init": {"--auto-refresh", "--no-completion"},
 	"sso":  {"--sso-session", "--profile", "--help"},
 }
 

@@ -22,12 +22,16 @@ type commandHelp struct {
 var helpTopics = []commandHelp{
 	{
 		name:  "init",
-		usage: []string{"init bash|zsh|fish|pwsh|nu [--auto-refresh]"},
+		usage: []string{"init bash|zsh|fish|pwsh|nu [--auto-refresh] [--no-completion]"},
 		about: "Prints the shell function that lets assume set variables in the current shell. Put it in the\n" +
 			"shell's rc file. The function passes stdin, stdout and stderr through untouched and applies\n" +
 			"the credentials only when assume succeeds. With --auto-refresh (bash, zsh, fish) a prompt hook\n" +
-			"also renews credentials that are about to expire.",
-		flags: [][2]string{{"--auto-refresh", "also renew expiring credentials before each prompt"}},
+			"also renews credentials that are about to expire. The shell's completion for assume comes with\n" +
+			"it (zsh: after compinit), unless --no-completion.",
+		flags: [][2]string{
+			{"    --auto-refresh", "also renew expiring credentials before each prompt"},
+			{"    --no-completion", "leave out the completion script"},
+		},
 		examples: []string{
 			`eval "$(assume init zsh)"            # in ~/.zshrc`,
 			`eval "$(assume init bash --auto-refresh)"`,
@@ -92,6 +96,24 @@ var helpTopics = []commandHelp{
 			"  error    why the profile does not resolve (one line)",
 		flags:    [][2]string{{"    --json", "machine-readable output"}},
 		examples: []string{"assume ls", "assume ls --json | jq -r '.[] | select(.kind == \"sso\") | .name'"},
+	},
+	{
+		name: "creds",
+		usage: []string{"creds import PROFILE", "creds add PROFILE [--stdin] [--force]", "creds ls [--json]",
+			"creds rotate PROFILE", "creds export PROFILE [--yes]", "creds rm PROFILE [--yes]"},
+		about: "Keeps IAM users' long-lived access keys in the OS keychain (macOS Keychain, Windows Credential\n" +
+			"Manager, Secret Service, pass, or a passphrase-encrypted file) instead of ~/.aws/credentials.\n" +
+			"import moves a profile's keys there and sets credential_process = assume credential-process\n" +
+			"--profile PROFILE (lossless, atomic, backed up); add asks for them (not echoed); rotate creates a\n" +
+			"new key through IAM, stores and verifies it, then deletes the old one; export writes them back in\n" +
+			"plain text. docs/keychain.md has the details; ASSUME_KEYCHAIN or the keychain setting choose.",
+		flags: [][2]string{
+			{"    --stdin", "add: read the key id and the secret from two lines of stdin"},
+			{"    --force", "add: replace the credentials the profile has"},
+			{"-y, --yes", "rm, export: do not ask for confirmation"},
+			{"    --json", "ls: machine-readable output (never secrets)"},
+		},
+		examples: []string{"assume creds import my-user", "assume creds rotate my-user", "assume creds ls --json"},
 	},
 	{
 		name:  "doctor",
