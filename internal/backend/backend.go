@@ -114,6 +114,13 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 		}
 	}
 	set, _ := settings.Load(s.Getenv)
+	if set.SSOCache() == "keychain" && req.Prompt && s.CanPrompt() {
+		// SSO tokens in the keychain: a client that may ask for the
+		// passphrase of the encrypted-file keychain.
+		if c, err := ssoClient(s, req.Debug); err == nil {
+			o.SSO = c
+		}
+	}
 	if st, err := secretstore.Cache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
 		o.Cache = cache.New(st, cache.WithMargin(set.CacheMargin()))
 	}

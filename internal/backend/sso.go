@@ -14,6 +14,7 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/populate"
+	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -139,6 +140,16 @@ func ssoClient(s *term.Streams, debug bool) (*sso.Client, error) {
 	if debug {
 		o.Debug = debugWriter{s.Err}
 	}
+	// sso_cache = keychain: tokens in the keychain only.
+	so := secretstore.Options{Getenv: s.Getenv}
+	if s.CanPrompt() {
+		so.Prompt = func(label string) (string, error) { return s.Prompt(label, true) }
+	}
+	kc, err := secretstore.SSO(so)
+	if err != nil {
+		return nil, err
+	}
+	o.Keychain = kc
 	return sso.New(o)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/sso"
 )
 
@@ -17,9 +18,14 @@ type SSOLogin func(sess sso.Session) (*sso.Token, error)
 func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 	c := r.opts.SSO
 	if c == nil {
-		var err error
+		// sso_cache = keychain: tokens in the keychain only (no prompt
+		// here: the file keychain needs ASSUME_PASSPHRASE).
+		kc, err := secretstore.SSO(secretstore.Options{Getenv: r.opts.Getenv})
+		if err != nil {
+			return nil, err
+		}
 		c, err = sso.New(sso.Options{Getenv: r.opts.Getenv, Now: r.opts.Now, Timeout: r.opts.Timeout,
-			RetryBackoff: r.opts.RetryBackoff, Debug: r.opts.Debug})
+			RetryBackoff: r.opts.RetryBackoff, Debug: r.opts.Debug, Keychain: kc})
 		if err != nil {
 			return nil, err
 		}

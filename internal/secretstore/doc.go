@@ -11,6 +11,10 @@
 //     encrypted file store by default (the fast path), or in the same
 //     keychain under the service name "assume-cache" when the cache setting
 //     says keychain.
+//   - IAM Identity Center tokens and client registrations stay in
+//     ~/.aws/sso/cache (shared with the AWS CLI) unless sso_cache says
+//     keychain: then they are keychain items under the service name
+//     "assume-sso", named and shaped like the AWS CLI's files.
 //
 // Everything goes through vault.Store, so callers never see a backend.
 package secretstore

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awssdk"
+	"github.com/assume-cli/assume/internal/vault"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -47,8 +48,18 @@ type HTTPClient interface {
 
 // Options configure a Client. The zero value works.
 type Options struct {
-	// CacheDir is the token cache folder; default DefaultCacheDir.
+	// CacheDir is the token cache folder; default DefaultCacheDir. Unused
+	// when Keychain is set.
 	CacheDir string
+	// Keychain, when not nil, holds the tokens and client registrations
+	// instead of CacheDir (the setting sso_cache = keychain): one item per
+	// AWS CLI cache file, named like the file ("<sha1>.json") and holding
+	// the same JSON. Nothing is read from or written to CacheDir then.
+	Keychain vault.Store
+	// LockDir is the folder of the session lock files when Keychain is
+	// set; default DefaultLockDir. Without Keychain the locks stay in
+	// CacheDir, next to the token files, and LockDir is unused.
+	LockDir string
 	// Getenv reads the environment for our own lookups (HOME,
 	// ASSUME_HTTP_TIMEOUT, the browser checks); default os.Getenv. The SDK
 	// reads the process environment itself.
@@ -75,7 +86,8 @@ type Options struct {
 type Client struct {
 	opts  Options
 	dbg   *debugLog
-	store store
+	cache cache // tokens and client registrations
+	locks store // the folder of the session locks
 
 	once    sync.Once
 	cfg     aws.Config
@@ -91,18 +103,37 @@ func New(opts Options) (*Client, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	c := &Client{opts: opts, dbg: newDebug(opts.Debug)}
+	if opts.Keychain != nil {
+		if c.opts.LockDir == "" {
+			dir, err := DefaultLockDir(opts.Getenv)
+			if err != nil {
+				return nil, err
+			}
+			c.opts.LockDir = dir
+		}
+		c.cache, c.locks = keychainCache{st: opts.Keychain}, store{dir: c.opts.LockDir}
+		return c, nil
+	}
 	if opts.CacheDir == "" {
 		dir, err := DefaultCacheDir(opts.Getenv)
 		if err != nil {
 			return nil, err
 		}
-		opts.CacheDir = dir
+		c.opts.CacheDir = dir
 	}
-	return &Client{opts: opts, dbg: newDebug(opts.Debug), store: store{dir: opts.CacheDir}}, nil
+	c.cache, c.locks = store{dir: c.opts.CacheDir}, store{dir: c.opts.CacheDir}
+	return c, nil
 }
 
-// CacheDir is the token cache folder in use.
-func (c *Client) CacheDir() string { return c.opts.CacheDir }
+// CacheDir is the token cache folder in use; "" when the tokens are in the
+// keychain.
+func (c *Client) CacheDir() string {
+	if c.opts.Keychain != nil {
+		return ""
+	}
+	return c.opts.CacheDir
+}
 
 func (c *Client) now() time.Time { return c.opts.Now() }
 

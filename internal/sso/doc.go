@@ -11,9 +11,16 @@
 // timestamp format, so `aws sso login` and `assume sso login` can each use
 // the other's login. Rewrites keep keys this package does not know.
 //
+// When the user opts into keychain-only (sso_cache = keychain; the caller
+// passes Options.Keychain), the same records go to the keychain instead:
+// one item per file, named like the file ("<sha1>.json"), holding the same
+// JSON bytes. Nothing is then read from or written to the cache folder; the
+// login locks move to DefaultLockDir.
+//
 // Rules it keeps:
 //   - Files holding tokens are written 0600 in a 0700 folder, atomically
-//     (temporary file and rename).
+//     (temporary file and rename). The cache is used through a small
+//     interface (read, write, remove) with a file and a keychain side.
 //   - One login per session at a time across processes (an flock next to the
 //     token file); a process that waited for another's login uses its token.
 //   - Tokens, refresh tokens, client secrets, device and authorization codes

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/keyring"
 )
 
 // Hinter is implemented by errors that come with a suggestion for the user
@@ -253,10 +255,11 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// CacheError reports a cache file that could not be written or read for a
-// reason other than being absent or malformed (permissions, a full disk).
+// CacheError reports a cache file (or, with sso_cache = keychain, a
+// keychain item) that could not be written or read for a reason other than
+// being absent or malformed (permissions, a full disk, a locked keychain).
 type CacheError struct {
-	Path string
+	Path string // the file, or "keychain item NAME"
 	Err  error
 }
 
@@ -265,11 +268,18 @@ func (e *CacheError) Error() string {
 	return fmt.Sprintf("cannot use the SSO token cache %s: %v", e.Path, e.Err)
 }
 
-// Unwrap returns the file-system error.
+// Unwrap returns the file-system or keychain error.
 func (e *CacheError) Unwrap() error { return e.Err }
 
-// Hint implements Hinter.
+// Hint implements Hinter. A keychain failure (sso_cache = keychain) gives
+// the keychain's own hint.
 func (e *CacheError) Hint() string {
+	if strings.HasPrefix(e.Path, keychainItem) {
+		if h := keyring.HintOf(e.Err); h != "" {
+			return h
+		}
+		return "check that the keychain is reachable and unlocked, or set sso_cache = file"
+	}
 	return "check the owner and permissions of ~/.aws/sso/cache"
 }
 

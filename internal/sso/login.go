@@ -83,10 +83,17 @@ func (c *Client) Login(ctx context.Context, o LoginOptions) (*Token, error) {
 	}
 
 	before := ""
-	if t, err := c.ReadToken(sess); err == nil {
-		before = t.AccessToken
+	prev, err := c.ReadToken(sess)
+	var ce *CacheError
+	switch {
+	case err == nil:
+		before = prev.AccessToken
+	case c.opts.Keychain != nil && errors.As(err, &ce):
+		// A locked or unreachable keychain could not keep the new token
+		// either: say so before the user signs in.
+		return nil, err
 	}
-	release, waited, err := c.store.lock(ctx, sess, func() {
+	release, waited, err := c.locks.lock(ctx, sess, func() {
 		fmt.Fprintf(out, "Waiting for another login to %s to finish...\n", sess)
 	})
 	if err != nil {
@@ -173,11 +180,11 @@ func contains(l []string, s string) bool {
 func (c *Client) registration(ctx context.Context, sess Session, f flow, force bool) (reg *Registration, cached bool, err error) {
 	name := RegistrationFileName(sess)
 	if !force {
-		if data, err := c.store.read(name); err == nil {
+		if data, err := c.cache.read(name); err == nil {
 			r, err := ParseRegistrationFile(data)
 			switch {
 			case err != nil:
-				c.dbg.Printf("registration file %s: %v", c.store.path(name), err)
+				c.dbg.Printf("registration file %s: %v", c.cache.where(name), err)
 			case !r.ExpiresAt.After(c.now().Add(registrationMargin)):
 				c.dbg.Printf("cached registration %s expires %s: registering anew", r.ClientID, formatTime(r.ExpiresAt))
 			case !r.suits(f):
@@ -229,8 +236,8 @@ func (c *Client) registration(ctx context.Context, sess Session, f flow, force b
 		return nil, false, &APIError{Op: "RegisterClient", Code: "EmptyResponse", Message: "the answer holds no client id or secret"}
 	}
 	c.dbg.Printf("registered client %s, expires %s", r.ClientID, formatTime(r.ExpiresAt))
-	if err := c.store.write(name, MarshalRegistrationFile(r)); err != nil {
-		return nil, false, &CacheError{Path: c.store.path(name), Err: errors.Unwrap(err)}
+	if err := c.cache.write(name, MarshalRegistrationFile(r)); err != nil {
+		return nil, false, &CacheError{Path: c.cache.where(name), Err: errors.Unwrap(err)}
 	}
 	return r, false, nil
 }

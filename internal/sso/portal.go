@@ -265,7 +265,7 @@ func (c *Client) Logout(ctx context.Context, sess Session) (removed bool, err er
 	if _, err := c.ReadToken(sess); errors.As(err, &lr) && lr.Reason == "not logged in" {
 		return false, nil // nothing to do; do not create the cache folder
 	}
-	release, _, err := c.store.lock(ctx, sess, nil)
+	release, _, err := c.locks.lock(ctx, sess, nil)
 	if err != nil {
 		return false, err
 	}
@@ -275,9 +275,9 @@ func (c *Client) Logout(ctx context.Context, sess Session) (removed bool, err er
 	if rerr == nil {
 		remote = c.logoutRemote(ctx, tok)
 	}
-	removed, err = c.store.remove(sess.TokenFileName())
+	removed, err = c.cache.remove(sess.TokenFileName())
 	if err != nil {
-		return false, &CacheError{Path: c.store.path(sess.TokenFileName()), Err: errors.Unwrap(err)}
+		return false, &CacheError{Path: c.cache.where(sess.TokenFileName()), Err: errors.Unwrap(err)}
 	}
 	if remote != nil {
 		return removed, fmt.Errorf("removed the token from this computer, but could not end the session at IAM Identity Center: %w", remote)

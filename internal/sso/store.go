@@ -36,10 +36,32 @@ func DefaultCacheDir(getenv func(string) string) (string, error) {
 // lockPoll is how often a waiting process retries a busy lock.
 const lockPoll = 50 * time.Millisecond
 
-// store is the token cache folder.
+// cache is where tokens and client registrations are kept, one record per
+// AWS CLI cache file name: the files of a folder (store) or the items of a
+// keychain (keychainCache).
+type cache interface {
+	// read returns a record's bytes; a missing record is fs.ErrNotExist.
+	read(name string) ([]byte, error)
+	// write replaces a record. Its error wraps the cause once, so that
+	// errors.Unwrap gives the cause.
+	write(name string, data []byte) error
+	// remove deletes a record; removed is false when there was none. Its
+	// error wraps the cause once.
+	remove(name string) (removed bool, err error)
+	// where names a record for errors and debug output: a path, or the
+	// keychain item.
+	where(name string) string
+}
+
+// store is the token cache folder. It also holds the session locks, in the
+// cache folder or (keychain-only) in a folder of our own.
 type store struct{ dir string }
 
+var _ cache = store{}
+
 func (s store) path(name string) string { return filepath.Join(s.dir, name) }
+
+func (s store) where(name string) string { return s.path(name) }
 
 // ensureDir creates the folder (0700) when missing. An existing folder keeps
 // its permissions: the AWS CLI created it and owns them.

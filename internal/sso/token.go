@@ -17,16 +17,16 @@ const grantRefresh = "refresh_token"
 // failures are a *CacheError.
 func (c *Client) ReadToken(sess Session) (*Token, error) {
 	name := sess.TokenFileName()
-	data, err := c.store.read(name)
+	data, err := c.cache.read(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, loginRequired(sess, "not logged in")
 	}
 	if err != nil {
-		return nil, &CacheError{Path: c.store.path(name), Err: err}
+		return nil, &CacheError{Path: c.cache.where(name), Err: err}
 	}
 	t, err := ParseTokenFile(data)
 	if err != nil {
-		c.dbg.Printf("token file %s: %v", c.store.path(name), err)
+		c.dbg.Printf("token file %s: %v", c.cache.where(name), err)
 		return nil, loginRequired(sess, "the cached token is unreadable ("+err.Error()+")")
 	}
 	t.Session = sess
@@ -42,8 +42,8 @@ func (c *Client) ReadToken(sess Session) (*Token, error) {
 
 // writeToken saves t as the session's token file.
 func (c *Client) writeToken(t *Token) error {
-	if err := c.store.write(t.Session.TokenFileName(), MarshalTokenFile(t)); err != nil {
-		return &CacheError{Path: c.store.path(t.Session.TokenFileName()), Err: errors.Unwrap(err)}
+	if err := c.cache.write(t.Session.TokenFileName(), MarshalTokenFile(t)); err != nil {
+		return &CacheError{Path: c.cache.where(t.Session.TokenFileName()), Err: errors.Unwrap(err)}
 	}
 	return nil
 }
@@ -71,7 +71,7 @@ func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
 		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
 	}
 
-	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
+	release, _, err := c.locks.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 // otherwise the refresh grant runs when the file allows it. Without a way to
 // refresh, the error is a *LoginRequiredError.
 func (c *Client) Renew(ctx context.Context, sess Session, rejected *Token) (*Token, error) {
-	release, _, err := c.store.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
+	release, _, err := c.locks.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
 	if err != nil {
 		return nil, err
 	}
