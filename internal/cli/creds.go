@@ -219,12 +219,7 @@ func credsImport(s *term.Streams, args []string) error {
 			header := d.ProfileHeader(awsconfig.CredentialsFile, profile)
 			d.Delete(header, keyAccessKeyID)
 			d.Delete(header, keySecretAccessKey)
-			for _, sec := range d.Find(header) {
-				if len(sec.Keys()) > 0 {
-					return nil
-				}
-			}
-			d.RemoveSection(header)
+			removeIfEmpty(d, header)
 			return nil
 		})
 		if err != nil {
@@ -331,12 +326,7 @@ func dropStoredProcess(cfgPath, profile string) error {
 			return nil
 		}
 		d.Delete(header, keyCredentialProcess)
-		for _, sec := range d.Find(header) {
-			if len(sec.Keys()) > 0 {
-				return nil
-			}
-		}
-		d.RemoveSection(header)
+		removeIfEmpty(d, header)
 		return nil
 	})
 	if err != nil {
@@ -345,19 +335,26 @@ func dropStoredProcess(cfgPath, profile string) error {
 	return nil
 }
 
+// storedProfile parses `creds rm|export PROFILE [--yes]` and reads the
+// profile's stored keys.
+func storedProfile(s *term.Streams, name string, args []string) (profile string, yes bool, st vault.Store, k secretstore.UserKeys, err error) {
+	profile, err = oneProfile(name, args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	if err != nil {
+		return
+	}
+	if _, st, err = keychain(s); err != nil {
+		return
+	}
+	if k, err = secretstore.GetUserKeys(st, profile); err != nil {
+		err = keychainErr("profile "+profile, err)
+	}
+	return
+}
+
 func credsRm(s *term.Streams, args []string) error {
-	var yes bool
-	profile, err := oneProfile("rm", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	profile, yes, st, k, err := storedProfile(s, "rm", args)
 	if err != nil {
 		return err
-	}
-	_, st, err := keychain(s)
-	if err != nil {
-		return err
-	}
-	k, err := secretstore.GetUserKeys(st, profile)
-	if err != nil {
-		return keychainErr("profile "+profile, err)
 	}
 	if err := confirm(s, fmt.Sprintf("delete access key %s of profile %s from the keychain (AWS keeps the key active)?", k.AccessKeyID, profile), yes, "--yes"); err != nil {
 		return err
@@ -374,18 +371,9 @@ func credsRm(s *term.Streams, args []string) error {
 }
 
 func credsExport(s *term.Streams, args []string) error {
-	var yes bool
-	profile, err := oneProfile("export", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	profile, yes, st, k, err := storedProfile(s, "export", args)
 	if err != nil {
 		return err
-	}
-	_, st, err := keychain(s)
-	if err != nil {
-		return err
-	}
-	k, err := secretstore.GetUserKeys(st, profile)
-	if err != nil {
-		return keychainErr("profile "+profile, err)
 	}
 	cfgPath, credPath := awsconfig.Locate(s.Getenv)
 	if err := confirm(s, fmt.Sprintf("write the keys of profile %s in plain text to %s?", profile, credPath), yes, "--yes"); err != nil {
@@ -435,4 +423,14 @@ func credsRotate(ctx context.Context, s *term.Streams, args []string) error {
 		s.Noticef("warning: %s", r.Warning)
 	}
 	return nil
+}
+
+// removeIfEmpty removes the sections with header when none holds a key.
+func removeIfEmpty(d *awsconfig.Document, header string) {
+	for _, sec := range d.Find(header) {
+		if len(sec.Keys()) > 0 {
+			return
+		}
+	}
+	d.RemoveSection(header)
 }
