@@ -81,7 +81,6 @@ cases+=("10k|assume acct-5000-role, cached (10k)|$bin/assume acct-5000-role --pr
 cases+=("10k|assume credential-process --profile acct-5000-role, cached (10k)|$bin/assume credential-process --profile acct-5000-role")
 cases+=("small|assume dev --refresh, uncached: one AssumeRole (small)|$bin/assume dev --refresh --print sh")
 cases+=("10k|assume ls, 10,000 profiles (goal: 100 ms)|$bin/assume ls")
-cases+=("10k|assume doctor --offline, 10,000 profiles|$bin/assume doctor --offline")
 if [ -n "$awscli" ]; then
 	cases+=("small|aws configure export-credentials --profile dev, cached (small)|$awscli configure export-credentials --profile dev")
 	cases+=("10k|aws configure export-credentials --profile acct-5000-role, cached (10k)|$awscli configure export-credentials --profile acct-5000-role")

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -69,10 +68,6 @@ func Main(args []string, s *term.Streams) (code int) {
 		io.WriteString(s.Out, "assume "+Version+"\n")
 		return ExitOK
 	}
-	// A short-lived process: collect garbage less often (assume ls and the
-	// picker on 10,000 profiles spend a third of their time in the GC at the
-	// default setting; the cached path allocates too little to notice).
-	debug.SetGCPercent(400)
 	// The wrapper's channel is opened before anything can start a process,
 	// so that it is close-on-exec before any child exists.
 	ch, chErr := shell.OpenChannel(s.Getenv)

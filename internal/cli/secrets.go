@@ -18,11 +18,15 @@ func openSecretStore(s *term.Streams) (vault.Store, error) {
 // secretStoreOptions reach the keychain from the front end: the passphrase
 // of the encrypted file backend is asked on the terminal.
 func secretStoreOptions(s *term.Streams) secretstore.Options {
-	o := secretstore.Options{Getenv: s.Getenv}
-	if s.CanPrompt() {
-		o.Prompt = passphrasePrompt(s)
-	}
-	return o
+	// The terminal is looked for only when a passphrase is needed: opening
+	// /dev/tty on every run would cost the cached path.
+	ask := passphrasePrompt(s)
+	return secretstore.Options{Getenv: s.Getenv, Prompt: func(label string) (string, error) {
+		if !s.CanPrompt() {
+			return "", term.ErrNoTerminal
+		}
+		return ask(label)
+	}}
 }
 
 // browserSetting is the browser chosen in the settings ("" for none: then
