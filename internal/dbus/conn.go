@@ -126,10 +126,12 @@ type Conn struct {
 	serial uint32
 	name   string
 	rbuf   []byte // bytes read but not yet consumed
+	hello  bool   // Hello is still to be sent (with the first call)
 }
 
-// Dial connects to the session bus (see SessionAddresses), authenticates
-// and registers with Hello, within DefaultTimeout.
+// Dial connects to the session bus (see SessionAddresses) and
+// authenticates, within DefaultTimeout. The bus's Hello goes out with the
+// first call, in the same write, saving a round trip.
 func Dial(getenv func(string) string) (*Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
 	defer cancel()
@@ -175,14 +177,7 @@ func dialAddress(ctx context.Context, a Address) (*Conn, error) {
 		c.Close()
 		return nil, err
 	}
-	reply, err := c.Call(ctx, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")
-	if err != nil {
-		c.Close()
-		return nil, fmt.Errorf("dbus: hello: %w", err)
-	}
-	if len(reply) == 1 {
-		c.name, _ = reply[0].(string)
-	}
+	c.hello = true // sent with the first call (see Batch)
 	return c, nil
 }
 
@@ -249,7 +244,17 @@ func (c *Conn) readLine(ctx context.Context) ([]byte, error) {
 }
 
 // UniqueName is the name the bus assigned to this connection.
-func (c *Conn) UniqueName() string { return c.name }
+func (c *Conn) UniqueName() string {
+	c.mu.Lock()
+	pending := c.hello
+	c.mu.Unlock()
+	if pending {
+		c.Batch(context.Background(), nil) //nolint:errcheck // an error leaves the name empty
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.name
+}
 
 // Close closes the connection. It waits for a call in flight, which is
 // bounded by that call's deadline.
@@ -276,6 +281,35 @@ func (c *Conn) Close() error {
 // the error wraps ErrTimeout and the connection is closed. An error reply
 // is returned as *Error.
 func (c *Conn) Call(ctx context.Context, dest string, path ObjectPath, iface, method string, args ...any) ([]any, error) {
+	r, err := c.Batch(ctx, []Call{{Dest: dest, Path: path, Iface: iface, Method: method, Args: args}})
+	if err != nil {
+		return nil, err
+	}
+	return r[0].Body, r[0].Err
+}
+
+// Call is one method call of a Batch.
+type Call struct {
+	Dest   string
+	Path   ObjectPath
+	Iface  string
+	Method string
+	Args   []any
+}
+
+// Reply is the answer to one call of a Batch: a body, or an *Error reply.
+type Reply struct {
+	Body []any
+	Err  error
+}
+
+// Batch sends calls in one write and then waits for all their replies, so
+// n calls cost one round trip instead of n; the bus and the services handle
+// them in order. A transport error fails the whole batch (and closes the
+// connection); an error reply fails only its call. The first call on a
+// connection also carries the bus's Hello, which every client must send
+// before anything else.
+func (c *Conn) Batch(ctx context.Context, calls []Call) ([]Reply, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
@@ -286,42 +320,67 @@ func (c *Conn) Call(ctx context.Context, dest string, path ObjectPath, iface, me
 	if c.broken != nil {
 		return nil, fmt.Errorf("%w: %w", ErrClosed, c.broken)
 	}
-	c.serial++
-	if c.serial == 0 {
-		c.serial = 1
+	if c.hello {
+		calls = append([]Call{{Dest: "org.freedesktop.DBus", Path: "/org/freedesktop/DBus", Iface: "org.freedesktop.DBus", Method: "Hello"}}, calls...)
 	}
-	b, err := encodeMessage(&Message{
-		Type:        TypeMethodCall,
-		Serial:      c.serial,
-		Path:        path,
-		Interface:   iface,
-		Member:      method,
-		Destination: dest,
-		Body:        args,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("dbus: calling %s.%s: %w", iface, method, err)
+	var buf []byte
+	serials := make(map[uint32]int, len(calls))
+	for i, call := range calls {
+		c.serial++
+		if c.serial == 0 {
+			c.serial = 1
+		}
+		b, err := encodeMessage(&Message{
+			Type:        TypeMethodCall,
+			Serial:      c.serial,
+			Path:        call.Path,
+			Interface:   call.Iface,
+			Member:      call.Method,
+			Destination: call.Dest,
+			Body:        call.Args,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dbus: calling %s.%s: %w", call.Iface, call.Method, err)
+		}
+		buf = append(buf, b...)
+		serials[c.serial] = i
 	}
-	if err := c.write(ctx, b); err != nil {
+	if err := c.write(ctx, buf); err != nil {
 		return nil, c.fail(err)
 	}
-	for {
+	replies := make([]Reply, len(calls))
+	for left := len(calls); left > 0; {
 		m, err := c.readMessage(ctx)
 		if err != nil {
 			return nil, c.fail(err)
 		}
-		if m.ReplySerial != c.serial || (m.Type != TypeMethodReturn && m.Type != TypeError) {
+		i, ok := serials[m.ReplySerial]
+		if !ok || (m.Type != TypeMethodReturn && m.Type != TypeError) {
 			continue // a signal, or a late reply to an abandoned call
 		}
+		delete(serials, m.ReplySerial)
+		left--
 		if m.Type == TypeError {
 			e := &Error{Name: m.ErrorName}
 			if len(m.Body) > 0 {
 				e.Message, _ = m.Body[0].(string)
 			}
-			return nil, e
+			replies[i].Err = e
+			continue
 		}
-		return m.Body, nil
+		replies[i].Body = m.Body
 	}
+	if c.hello {
+		c.hello = false
+		if replies[0].Err != nil {
+			return nil, c.fail(fmt.Errorf("dbus: hello: %w", replies[0].Err))
+		}
+		if len(replies[0].Body) == 1 {
+			c.name, _ = replies[0].Body[0].(string)
+		}
+		replies = replies[1:]
+	}
+	return replies, nil
 }
 
 // fail marks the connection broken after a transport error and closes the
