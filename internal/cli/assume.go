@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
@@ -224,6 +225,18 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	} else if o.profile == "" {
 		if o.exec || o.print != "" || o.export || o.envFile != "" || o.autoRefresh {
 			return usageErr("no profile given: run assume PROFILE (assume help for more)")
+		}
+		// The picker's profile goes to the shell: without the shell function
+		// say so before the picker, not after a choice (console: not needed).
+		if !o.console {
+			if _, err := openOutput(ctx, s, "", false); err != nil {
+				var ee *exitError
+				if errors.As(err, &ee) && ee.code == ExitUsage && !s.StderrTTY {
+					// no terminal either: the picker's own error says it best
+				} else {
+					return err
+				}
+			}
 		}
 		p, console, err := pickProfile(s)
 		if err != nil {
