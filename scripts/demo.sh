@@ -56,7 +56,9 @@ if [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; 
 echo "== awsemu is serving $url (a local stand-in for AWS STS)"
 echo
 env -i HOME="$home" PATH="$bin:/usr/bin:/bin" TERM="${TERM:-dumb}" \
-	AWS_ENDPOINT_URL_STS="$url" AWS_DATA_PATH="$data" AWSCLI="$awscli" \
+	AWS_ENDPOINT_URL_STS="$url" AWS_ENDPOINT_URL_IAM="$url" AWS_DATA_PATH="$data" AWSCLI="$awscli" \
+	ASSUME_SIGNIN_ENDPOINT="$url/federation" ASSUME_BROWSER=none \
+	ASSUME_KEYCHAIN=file ASSUME_PASSPHRASE=demo-passphrase \
 	XDG_CACHE_HOME="$tmp/cache" XDG_CONFIG_HOME="$tmp/xdg" \
 	bash --norc --noprofile -c '
 set -e
@@ -90,6 +92,23 @@ fi
 
 show "assume whoami"
 assume whoami
+
+show "assume prod-admin -c -s lambda --url   # the console, signed in (here: the sign-in URL on awsemu)"
+assume prod-admin -c -s lambda --url | sed -E "s/SigninToken=.{12}.*/SigninToken=…/"
+
+show "assume ls"
+assume ls
+
+show "assume creds import alice            # the plaintext keys move into the keychain (here: the encrypted file)"
+assume creds import alice
+show "cat ~/.aws/credentials; grep -A1 \"profile alice\" ~/.aws/config"
+cat ~/.aws/credentials; grep -A1 "profile alice" ~/.aws/config
+
+show "assume creds rotate alice            # a new key through IAM, stored and verified; the old one deleted"
+assume creds rotate alice
+
+show "assume doctor --offline"
+assume doctor --offline || true
 
 show "assume --unset && env | grep -c ^AWS_ACCESS_KEY_ID"
 assume --unset
