@@ -37,9 +37,9 @@ type lsRow struct {
 	expires time.Time
 }
 
-// sessionLookup reports the cached session of a plan's cache key:
-// valid (with its expiry), expired, or none.
-type sessionLookup func(key string) (state string, expires time.Time)
+// sessionLookup reports the cached session of a plan: valid (with its
+// expiry), expired, or none.
+type sessionLookup func(plan *chain.Plan) (state string, expires time.Time)
 
 // runLs lists the profiles.
 func runLs(_ context.Context, args []string, s *term.Streams) error {
@@ -149,7 +149,7 @@ func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) 
 		row.Account = last.AccountID.Text
 	}
 	if last.Kind != chain.KindStatic && sessions != nil {
-		state, exp := sessions(plan.CacheKey())
+		state, exp := sessions(plan)
 		row.Session, row.expires = state, exp
 		if !exp.IsZero() {
 			row.Expires = exp.UTC().Format(time.RFC3339)
@@ -211,31 +211,37 @@ func cacheSessions(getenv func(string) string, now func() time.Time) sessionLook
 	return storeSessions(st, now)
 }
 
-// storeSessions is cacheSessions on a given store.
+// storeSessions is cacheSessions on a given store. Cache entries name the
+// profile they were made for, so only the profiles that have an entry get
+// their plan hashed (a listing of 10,000 profiles hashes a handful); when
+// an entry predates that, every plan is hashed and looked up by key.
 func storeSessions(st vault.Store, now func() time.Time) sessionLookup {
-	keys, err := st.List("")
-	if err != nil || len(keys) == 0 {
+	live := cache.New(st, cache.WithClock(now))
+	entries, err := live.Sessions()
+	if err != nil || len(entries) == 0 {
 		return nil
 	}
-	held := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		held[k[strings.LastIndexByte(k, '/')+1:]] = true
+	byProfile := map[string]bool{}
+	anonymous := false
+	for _, e := range entries {
+		if e.Profile == "" {
+			anonymous = true
+		}
+		byProfile[e.Profile] = true
 	}
-	live := cache.New(st, cache.WithClock(now))
-	// A clock at the zero time reads every entry, however old.
-	all := cache.New(st, cache.WithClock(func() time.Time { return time.Time{} }))
-	return func(key string) (string, time.Time) {
-		if !held[key] {
+	margin := live.Margin()
+	return func(plan *chain.Plan) (string, time.Time) {
+		if !anonymous && !byProfile[plan.Profile] {
 			return "", time.Time{}
 		}
-		if e, err := live.Credentials(key); err == nil {
-			return "valid", e.Expiration
-		}
-		e, err := all.Credentials(key)
-		if err != nil {
+		e, ok := entries[plan.CacheKey()]
+		if !ok {
 			return "", time.Time{}
 		}
-		return "expired", e.Expiration
+		if !e.Expiration.IsZero() && e.Expiration.Sub(now()) <= margin {
+			return "expired", e.Expiration
+		}
+		return "valid", e.Expiration
 	}
 }
 

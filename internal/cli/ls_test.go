@@ -74,8 +74,8 @@ func TestListProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := func(key string) (string, time.Time) {
-		if key == devPlan.CacheKey() {
+	sessions := func(plan *chain.Plan) (string, time.Time) {
+		if plan.CacheKey() == devPlan.CacheKey() {
 			return "valid", exp
 		}
 		return "", time.Time{}
@@ -191,39 +191,43 @@ func (s *memStore) List(prefix string) ([]string, error) {
 
 func TestStoreSessions(t *testing.T) {
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-	st := &memStore{m: map[string][]byte{}}
-	c := cache.New(st, cache.WithClock(func() time.Time { return now }))
-	put := func(key string, exp time.Time) {
-		t.Helper()
-		if err := c.PutCredentials(key, &cache.Entry{AccessKeyID: "ASIA1", SecretAccessKey: "s", SessionToken: "t", Expiration: exp}); err != nil {
-			t.Fatal(err)
+	for _, named := range []bool{true, false} {
+		st := &memStore{m: map[string][]byte{}}
+		c := cache.New(st, cache.WithClock(func() time.Time { return now }))
+		put := func(profile string, exp time.Time) {
+			t.Helper()
+			e := &cache.Entry{AccessKeyID: "ASIA1", SecretAccessKey: "s", SessionToken: "t", Expiration: exp}
+			if named { // entries of older versions name no profile
+				e.Profile = profile
+			}
+			if err := c.PutCredentials((&chain.Plan{Profile: profile}).CacheKey(), e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("valid", now.Add(time.Hour))
+		put("margin", now.Add(time.Minute))
+		put("old", now.Add(-time.Hour))
+		st.m["creds/"+(&chain.Plan{Profile: "garbled"}).CacheKey()] = []byte("not an entry")
+		lookup := storeSessions(st, func() time.Time { return now })
+		tests := []struct {
+			profile, state string
+			exp            time.Time
+		}{
+			{"valid", "valid", now.Add(time.Hour)},
+			{"margin", "expired", now.Add(time.Minute)},
+			{"old", "expired", now.Add(-time.Hour)},
+			{"garbled", "", time.Time{}},
+			{"absent", "", time.Time{}},
+		}
+		for _, tt := range tests {
+			state, exp := lookup(&chain.Plan{Profile: tt.profile})
+			if state != tt.state || !exp.Equal(tt.exp) {
+				t.Errorf("named=%v: lookup(%q) = %q, %v; want %q, %v", named, tt.profile, state, exp, tt.state, tt.exp)
+			}
 		}
 	}
-	put("valid", now.Add(time.Hour))
-	put("margin", now.Add(time.Minute))
-	put("old", now.Add(-time.Hour))
-	st.m["creds/garbled"] = []byte("not an entry")
-	lookup := storeSessions(st, func() time.Time { return now })
-	tests := []struct {
-		key, state string
-		exp        time.Time
-	}{
-		{"valid", "valid", now.Add(time.Hour)},
-		{"margin", "expired", now.Add(time.Minute)},
-		{"old", "expired", now.Add(-time.Hour)},
-		{"garbled", "", time.Time{}},
-		{"absent", "", time.Time{}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.key, func(t *testing.T) {
-			state, exp := lookup(tt.key)
-			if state != tt.state || !exp.Equal(tt.exp) {
-				t.Errorf("lookup(%q) = %q, %v; want %q, %v", tt.key, state, exp, tt.state, tt.exp)
-			}
-		})
-	}
 	if storeSessions(&memStore{m: map[string][]byte{}}, time.Now) != nil {
-		t.Error("an empty store should give no lookup")
+		t.Error("an empty store gives a lookup")
 	}
 }
 
@@ -272,7 +276,7 @@ func FuzzListProfiles(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rows := listProfiles(set, func(string) (string, time.Time) { return "", time.Time{} })
+		rows := listProfiles(set, func(*chain.Plan) (string, time.Time) { return "", time.Time{} })
 		if len(rows) != len(set.ProfileNames()) {
 			t.Fatalf("%d rows for %d profiles", len(rows), len(set.ProfileNames()))
 		}
@@ -314,7 +318,7 @@ func BenchmarkListProfiles10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := c.PutCredentials(plan.CacheKey(), &cache.Entry{AccessKeyID: "ASIA1", SecretAccessKey: "s", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		if err := c.PutCredentials(plan.CacheKey(), &cache.Entry{AccessKeyID: "ASIA1", SecretAccessKey: "s", Expiration: time.Now().Add(time.Hour), Profile: name}); err != nil {
 			b.Fatal(err)
 		}
 	}
