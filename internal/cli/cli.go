@@ -137,7 +137,8 @@ Usage:
 
 Flags:
   -p, --profile NAME     the profile (instead of the positional PROFILE)
-  -r, --region REGION    the region to export (default: the profile's, else AWS_REGION, else us-east-1)
+  -r, --region REGION    the region to export (default: the profile's, else AWS_REGION, else the
+                         default_region setting, us-east-1 unless set)
   -d, --duration D       session duration, e.g. 1h, 90m, 3600 (default: the profile's, else 1h)
       --mfa-token CODE   the MFA code, for scripts (default: ask on the terminal)
       --refresh          ignore cached credentials and get new ones
