@@ -274,3 +274,61 @@ func FuzzParseAddresses(f *testing.F) {
 		}
 	})
 }
+
+// TestPipelined: DialPipelined sends AUTH, BEGIN, Hello and the first
+// call without waiting; the answers come back in order.
+func TestPipelined(t *testing.T) {
+	getenv := fakeBus(t, func(c net.Conn) {
+		r := bufio.NewReader(c)
+		if !serveAuth(t, c, r) {
+			return
+		}
+		for serial := uint32(1); ; serial++ {
+			m, err := readMsg(r)
+			if err != nil {
+				return
+			}
+			body := m.Body
+			if m.Member == "Hello" {
+				body = []any{":1.7"}
+			}
+			send(t, c, &Message{Type: TypeMethodReturn, Serial: serial, ReplySerial: m.Serial, Body: body})
+		}
+	})
+	c, err := DialPipelined(context.Background(), getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := c.Batch(context.Background(), []Call{
+		{Dest: "d.e", Path: "/o", Iface: "i.f", Method: "Echo", Args: []any{"one"}},
+		{Dest: "d.e", Path: "/o", Iface: "i.f", Method: "Echo", Args: []any{"two"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Body[0] != "one" || got[1].Body[0] != "two" {
+		t.Fatalf("replies %#v", got)
+	}
+	if c.UniqueName() != ":1.7" {
+		t.Errorf("UniqueName = %q", c.UniqueName())
+	}
+}
+
+// TestPipelinedAuthRejected: the rejection surfaces from the first call.
+func TestPipelinedAuthRejected(t *testing.T) {
+	getenv := fakeBus(t, func(c net.Conn) {
+		r := bufio.NewReader(c)
+		r.ReadString('\n')
+		io.WriteString(c, "REJECTED EXTERNAL\r\n")
+		io.Copy(io.Discard, r)
+	})
+	c, err := DialPipelined(context.Background(), getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Call(context.Background(), "d.e", "/o", "i.f", "Echo"); !errors.Is(err, ErrAuth) {
+		t.Fatalf("err = %v, want ErrAuth", err)
+	}
+}

@@ -134,7 +134,7 @@ func (s *Store) connect() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
 	defer cancel()
-	conn, err := dbus.DialContext(ctx, s.opts.Getenv)
+	conn, err := dbus.DialPipelined(ctx, s.opts.Getenv)
 	if err != nil {
 		return err
 	}
