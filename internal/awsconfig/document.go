@@ -213,7 +213,9 @@ func (d *Document) Delete(header, key string) int {
 // the file, after a blank line. It fails with ErrSectionExists when a section
 // with that header exists (use Set to add keys to it).
 func (d *Document) AddSection(header string, props ...KeyValue) (*Section, error) {
-	h := strings.TrimSpace(header)
+	// Trim exactly what the parser trims around a header (spaces and tabs),
+	// so that the section written is the one asked for.
+	h := string(trimWS([]byte(header)))
 	if err := checkHeader(h); err != nil {
 		return nil, err
 	}
