@@ -142,5 +142,20 @@ func build(p Partition, path, region string) (string, error) {
 	if query != "" {
 		out += "?" + query
 	}
-	return out + frag, nil
+	out += frag
+	// What we hand to the sign-in must be a URL a browser (and AWS) parses:
+	// a stray % in the fragment, say, is refused here, not there.
+	if _, err := url.Parse(out); err != nil {
+		return "", fmt.Errorf("invalid destination %s: %v", quoteShort(path+frag), unwrapURLError(err))
+	}
+	return out, nil
+}
+
+// unwrapURLError drops the *url.Error wrapper, which repeats the URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
