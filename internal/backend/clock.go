@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -54,7 +53,7 @@ func clockSkew(ctx context.Context, s *term.Streams, req *worker.Request) *worke
 	start := time.Now()
 	resp, err := cfg.HTTPClient.Do(hreq)
 	if err != nil {
-		return failure(&creds.NetworkError{Service: "STS", Endpoint: endpoint, Reason: netReasonOf(err), Err: errors.New(netReasonOf(err))})
+		return failure(creds.Unreachable("STS", endpoint, err))
 	}
 	resp.Body.Close()
 	end := time.Now()

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awssdk"
@@ -115,7 +114,7 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 		if ctx.Err() == context.DeadlineExceeded {
 			return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")}
 		}
-		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: netReasonOf(err), Err: errors.New(netReasonOf(err))}
+		return "", creds.Unreachable("the AWS sign-in endpoint", endpoint, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -129,29 +128,11 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 }
 
 // redactURLError drops the URL (which holds the secret key) from an error
-// of net/http or net/url.
+// of net/http or net/url: NewRequest's errors quote it.
 func redactURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err
-}
-
-// netReasonOf is the short cause of a transport error, without the URL.
-func netReasonOf(err error) string {
-	err = redactURLError(err)
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "connection refused"):
-		return "connection refused"
-	case strings.Contains(msg, "no such host"):
-		return "no such host"
-	case strings.Contains(msg, "certificate"):
-		return "TLS certificate not trusted (AWS_CA_BUNDLE)"
-	}
-	if i := strings.LastIndex(msg, ": "); i >= 0 {
-		return msg[i+2:]
-	}
-	return msg
 }

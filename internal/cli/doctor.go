@@ -13,7 +13,6 @@ import (
 	"github.com/assume-cli/assume/internal/doctor"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
-	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
@@ -25,7 +24,7 @@ func useColor(s *term.Streams, tty bool) bool {
 	if s.Getenv("NO_COLOR") != "" || s.Getenv("TERM") == "dumb" {
 		return false
 	}
-	if st, _ := settings.Load(s.Getenv); st != nil {
+	if st := settingsFor(s.Getenv); st != nil {
 		switch st.Color() {
 		case "always":
 			return true
@@ -145,7 +144,7 @@ func probeKeychain(s *term.Streams) error {
 // keychainInUse reports a config with a profile whose keys are in the
 // keychain, or cached sessions kept there.
 func keychainInUse(s *term.Streams, config []byte) bool {
-	if st, _ := settings.Load(s.Getenv); st != nil && (st.Cache() == "keychain" || st.SSOCache() == "keychain") {
+	if st := settingsFor(s.Getenv); st.Cache() == "keychain" || st.SSOCache() == "keychain" {
 		return true
 	}
 	return bytes.Contains(config, []byte("credential-process"))

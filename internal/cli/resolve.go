@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
@@ -58,7 +59,7 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 	case getenv("AWS_DEFAULT_REGION") != "":
 		return getenv("AWS_DEFAULT_REGION")
 	}
-	if st, _ := settings.Load(getenv); st != nil && st.DefaultRegion() != "" {
+	if st := settingsFor(getenv); st.DefaultRegion() != "" {
 		return st.DefaultRegion() // default_region, else us-east-1
 	}
 	return DefaultRegion
@@ -67,7 +68,7 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 // openCache opens the credential cache; a cache that cannot be opened is
 // simply not used (the worker reports real problems when it writes).
 func openCache(getenv func(string) string) *cache.Cache {
-	set, _ := settings.Load(getenv)
+	set := settingsFor(getenv)
 	st, err := secretstore.Cache(secretstore.Options{Getenv: getenv, Settings: set})
 	if err != nil {
 		return nil
@@ -174,4 +175,33 @@ func configErr(err error) error {
 		return withCode(ExitFailure, err)
 	}
 	return withCode(ExitConfig, err)
+}
+
+// settingsMemo holds the settings read by this process, by file, so that
+// the cached path reads the file once however many places ask.
+var settingsMemo struct {
+	sync.Mutex
+	byPath map[string]*settings.Settings
+}
+
+// settingsFor returns the settings (read once per file and process;
+// problems are reported by the commands that show settings). It never
+// returns nil.
+func settingsFor(getenv func(string) string) *settings.Settings {
+	path, err := settings.Path(getenv)
+	if err != nil {
+		st, _ := settings.Load(getenv)
+		return st
+	}
+	settingsMemo.Lock()
+	defer settingsMemo.Unlock()
+	if st, ok := settingsMemo.byPath[path]; ok {
+		return st
+	}
+	st, _ := settings.Load(getenv)
+	if settingsMemo.byPath == nil {
+		settingsMemo.byPath = map[string]*settings.Settings{}
+	}
+	settingsMemo.byPath[path] = st
+	return st
 }

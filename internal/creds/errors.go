@@ -1,6 +1,7 @@
 package creds
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -297,4 +298,12 @@ func (e *SourceError) Hint() string {
 		return "the source is configured at " + e.Where
 	}
 	return ""
+}
+
+// Unreachable is the NetworkError of an HTTP call to service at endpoint
+// that failed in transport. It keeps only the short reason: the request URL
+// (which may hold secrets, as a sign-in URL does) is dropped.
+func Unreachable(service, endpoint string, err error) *NetworkError {
+	reason := netReason(err)
+	return &NetworkError{Service: service, Endpoint: endpoint, Reason: reason, Err: errors.New(reason)}
 }
