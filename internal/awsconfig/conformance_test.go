@@ -8,35 +8,13 @@ import (
 	"reflect"
 	"sort"
 	"testing"
-)
 
-// conformanceDir finds the cross-SDK suites: $ASSUME_CONFORMANCE_DIR, else
-// ../shared/conformance next to the repository root. Tests skip without it.
-func conformanceDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared", "conformance")
-}
+	"github.com/assume-cli/assume/internal/conformance"
+)
 
 func readSuite(t *testing.T, name string, v any) {
 	t.Helper()
-	path := filepath.Join(conformanceDir(t), name)
+	path := filepath.Join(conformance.Dir(t), name)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)

@@ -8,32 +8,10 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/conformance"
+
 	"github.com/assume-cli/assume/internal/awsconfig"
 )
-
-// conformanceDir finds the cross-SDK suites: $ASSUME_CONFORMANCE_DIR, else
-// ../shared/conformance next to the repository root. Tests skip without it.
-func conformanceDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared", "conformance")
-}
 
 type roleCase struct {
 	Docs  string `json:"docs"`
@@ -157,7 +135,7 @@ func loop(path ...string) func(error) bool {
 }
 
 func TestAssumeRoleConformance(t *testing.T) {
-	path := filepath.Join(conformanceDir(t), "assume-role-tests.json")
+	path := filepath.Join(conformance.Dir(t), "assume-role-tests.json")
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)

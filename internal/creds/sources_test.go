@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/conformance"
+
 	"github.com/assume-cli/assume/internal/chain"
 )
 
@@ -413,7 +415,7 @@ func TestContainerSource(t *testing.T) {
 
 // TestContainerURLConformance runs the cross-SDK ecs-tests.json suite.
 func TestContainerURLConformance(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(conformanceDir(t), "ecs-tests.json"))
+	b, err := os.ReadFile(filepath.Join(conformance.Dir(t), "ecs-tests.json"))
 	if err != nil {
 		t.Skipf("conformance suite not available: %v", err)
 	}
@@ -449,23 +451,6 @@ func TestContainerURLConformance(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// conformanceDir finds /work/shared/conformance: ../shared/conformance
-// relative to the repository root, or $ASSUME_CONFORMANCE_DIR.
-func conformanceDir(t *testing.T) string {
-	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
-		return d
-	}
-	wd, _ := os.Getwd()
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "conformance")
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
 	}
 }
 

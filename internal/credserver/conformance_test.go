@@ -10,30 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// conformanceDir finds the cross-SDK suites: $ASSUME_CONFORMANCE_DIR, else
-// ../shared/conformance next to the repository root.
-func conformanceDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "conformance")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/assume-cli/assume/internal/conformance"
+)
 
 type ecsCase struct {
 	Docs   string            `json:"docs"`
@@ -77,7 +56,7 @@ func resolveContainerURI(env map[string]string) (string, error) {
 // variables, that whatever the parent's environment says, the child that
 // ChildEnv prepares resolves to our server.
 func TestConformanceECS(t *testing.T) {
-	path := filepath.Join(conformanceDir(t), "ecs-tests.json")
+	path := filepath.Join(conformance.Dir(t), "ecs-tests.json")
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)

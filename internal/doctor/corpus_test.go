@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/conformance"
+
 	"github.com/assume-cli/assume/internal/vault"
 )
 
@@ -168,7 +170,7 @@ func TestGolden(t *testing.T) {
 // TestConformance checks doctor against the cross-SDK parser suite: a case
 // the specification rejects gets a syntax finding, any other case none.
 func TestConformance(t *testing.T) {
-	path := filepath.Join(conformanceDir(t), "profile-parser-tests.json")
+	path := filepath.Join(conformance.Dir(t), "profile-parser-tests.json")
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
@@ -205,30 +207,6 @@ func TestConformance(t *testing.T) {
 			t.Errorf("%s: syntax finding %v, want %v", tc.Name, syntax, want)
 		}
 	}
-}
-
-// conformanceDir finds the cross-SDK suites: $ASSUME_CONFORMANCE_DIR, else
-// ../shared/conformance next to the repository root.
-func conformanceDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("ASSUME_CONFORMANCE_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared", "conformance")
 }
 
 func FuzzRun(f *testing.F) {
