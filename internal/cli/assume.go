@@ -2,14 +2,14 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/assume-cli/assume/internal/chain"
-	"github.com/assume-cli/assume/internal/flags"
-	"github.com/assume-cli/assume/internal/worker"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/worker"
 
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -228,14 +228,10 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		}
 		// The picker's profile goes to the shell: without the shell function
 		// say so before the picker, not after a choice (console: not needed).
-		if !o.console {
+		// (Without a terminal either, the picker's own error says it best.)
+		if !o.console && s.StderrTTY {
 			if _, err := openOutput(ctx, s, "", false); err != nil {
-				var ee *exitError
-				if errors.As(err, &ee) && ee.code == ExitUsage && !s.StderrTTY {
-					// no terminal either: the picker's own error says it best
-				} else {
-					return err
-				}
+				return err
 			}
 		}
 		p, console, err := pickProfile(s)
