@@ -315,7 +315,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	if o.console {
 		// --shell or --print: the console opens, then the credentials go to
 		// the shell.
-		t := consoleTarget{profile: req.profile, color: profileColor(s, req.profile), region: res.region, creds: res, long: longLived(plan)}
+		t := consoleTargetFor(s, req.profile, res)
 		if err := openConsole(ctx, s, t, co); err != nil {
 			return err
 		}

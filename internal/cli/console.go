@@ -30,9 +30,7 @@ type consoleOptions struct {
 type consoleTarget struct {
 	profile string // isolation key and label; "" for the shell's own credentials
 	color   string // the profile's color key
-	region  string
 	creds   *resolved
-	long    bool // long-term keys: they go through GetFederationToken
 }
 
 // consoleDestination checks the service/destination flags before any
@@ -56,7 +54,7 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	if o.duration == 0 {
 		o.duration = loadSettings(s).ConsoleDuration()
 	}
-	dest, partition, err := consoleDestination(t.region, o)
+	dest, partition, err := consoleDestination(t.creds.region, o)
 	if err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	}
 	resp, err := worker.Call(ctx, path, &worker.Request{
 		Op:     worker.OpConsole,
-		Region: t.region,
+		Region: t.creds.region,
 		Debug:  o.debug,
 		Credentials: &worker.Credentials{
 			AccessKeyID: t.creds.accessKeyID, SecretAccessKey: t.creds.secretAccessKey,
@@ -136,7 +134,7 @@ func consoleWhat(t consoleTarget, o consoleOptions) string {
 	} else {
 		b.WriteString("this shell's credentials")
 	}
-	b.WriteString(" in " + t.region)
+	b.WriteString(" in " + t.creds.region)
 	switch {
 	case o.service != "":
 		b.WriteString(", " + strings.ToLower(o.service))
@@ -180,6 +178,11 @@ func consoleOpener(s *term.Streams, t consoleTarget, debug bool) (browser.Opener
 	return l, l.Describe(), nil
 }
 
+// consoleTargetFor is the console target of profile's credentials.
+func consoleTargetFor(s *term.Streams, profile string, res *resolved) consoleTarget {
+	return consoleTarget{profile: profile, color: profileColor(s, profile), creds: res}
+}
+
 // profileColor reads the color key of profile (the AWS CLI ignores it).
 func profileColor(s *term.Streams, profile string) string {
 	if profile == "" {
@@ -211,7 +214,7 @@ func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req 
 	if err != nil {
 		return nil, err
 	}
-	t := consoleTarget{profile: req.profile, color: profileColor(s, req.profile), region: res.region, creds: res, long: longLived(plan)}
+	t := consoleTargetFor(s, req.profile, res)
 	if req.sso != nil {
 		t.profile = res.adhoc
 	}
@@ -260,7 +263,7 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.region, nil, s.Getenv),
 		accessKeyID: akid, secretAccessKey: secret, sessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 	}
-	t := consoleTarget{profile: res.profile, color: profileColor(s, res.profile), region: res.region, creds: res, long: res.sessionToken == ""}
+	t := consoleTargetFor(s, res.profile, res)
 	return openConsole(ctx, s, t, co)
 }
 
