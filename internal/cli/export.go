@@ -35,6 +35,9 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 	if err := checkProfileName(name); err != nil {
 		return "", err
 	}
+	if err := checkExportValues(r); err != nil {
+		return "", err
+	}
 	_, credPath := awsconfig.Locate(s.Getenv)
 	err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
 		header := d.ProfileHeader(awsconfig.CredentialsFile, name)
@@ -88,10 +91,26 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 	return credPath, nil
 }
 
-// checkProfileName refuses names that cannot be a section name.
+// checkProfileName refuses names that the config parser would not select
+// as a profile (the same rule the parser applies), so that an exported
+// profile is always usable.
 func checkProfileName(name string) error {
-	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, "[]\r\n") || strings.TrimSpace(name) != name {
-		return usageErr("invalid --as name %q: a profile name without brackets, line breaks or surrounding spaces", name)
+	if !awsconfig.ValidProfileName(name) {
+		return usageErr("invalid --as name %q: a profile name may hold only letters, digits and _-/.%%@:+", name)
+	}
+	return nil
+}
+
+// checkExportValues refuses credentials that a credentials file cannot hold
+// on one line; the message names the field, never the value.
+func checkExportValues(r *resolved) error {
+	for _, f := range []struct{ name, value string }{
+		{"access key id", r.accessKeyID}, {"secret access key", r.secretAccessKey}, {"session token", r.sessionToken},
+	} {
+		if strings.ContainsAny(f.value, "\r\n") {
+			return withCode(ExitFailure, fmt.Errorf("cannot export: the %s holds a line break, which a credentials file cannot hold", f.name),
+				"the credentials' source printed a malformed value; check it with assume explain PROFILE")
+		}
 	}
 	return nil
 }
