@@ -3,8 +3,6 @@ package awsconfig
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -14,14 +12,8 @@ import (
 
 func readSuite(t *testing.T, name string, v any) {
 	t.Helper()
-	path := filepath.Join(conformance.Dir(t), name)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := name
+	data := conformance.Read(t, name)
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

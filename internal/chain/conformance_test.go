@@ -3,8 +3,6 @@ package chain
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -135,14 +133,7 @@ func loop(path ...string) func(error) bool {
 }
 
 func TestAssumeRoleConformance(t *testing.T) {
-	path := filepath.Join(conformance.Dir(t), "assume-role-tests.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := conformance.Read(t, "assume-role-tests.json")
 	var suite []roleCase
 	if err := json.Unmarshal(data, &suite); err != nil {
 		t.Fatal(err)

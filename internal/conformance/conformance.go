@@ -4,6 +4,8 @@
 package conformance
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,4 +36,23 @@ func Dir(t testing.TB) string {
 		}
 		dir = parent
 	}
+}
+
+// Read returns the suite file name from Dir. When it is missing the test is
+// skipped with the folder it looked in, except under CI=true, where a missing
+// suite fails the test: a clean clone must run every suite, not skip it.
+func Read(t testing.TB, name string) []byte {
+	t.Helper()
+	path := filepath.Join(Dir(t), name)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("conformance suite %s not found, and CI=true: put shared/conformance next to the repository or set %s", path, EnvDir)
+		}
+		t.Skipf("conformance suite %s not found (set %s to the folder holding it)", path, EnvDir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

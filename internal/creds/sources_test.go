@@ -415,10 +415,7 @@ func TestContainerSource(t *testing.T) {
 
 // TestContainerURLConformance runs the cross-SDK ecs-tests.json suite.
 func TestContainerURLConformance(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(conformance.Dir(t), "ecs-tests.json"))
-	if err != nil {
-		t.Skipf("conformance suite not available: %v", err)
-	}
+	b := conformance.Read(t, "ecs-tests.json")
 	var suite struct {
 		Tests []struct {
 			Docs   string            `json:"docs"`

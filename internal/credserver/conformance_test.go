@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/netip"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,14 +54,8 @@ func resolveContainerURI(env map[string]string) (string, error) {
 // variables, that whatever the parent's environment says, the child that
 // ChildEnv prepares resolves to our server.
 func TestConformanceECS(t *testing.T) {
-	path := filepath.Join(conformance.Dir(t), "ecs-tests.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := "ecs-tests.json"
+	data := conformance.Read(t, path)
 	var suite struct{ Tests []ecsCase }
 	if err := json.Unmarshal(data, &suite); err != nil {
 		t.Fatalf("%s: %v", path, err)

@@ -170,14 +170,7 @@ func TestGolden(t *testing.T) {
 // TestConformance checks doctor against the cross-SDK parser suite: a case
 // the specification rejects gets a syntax finding, any other case none.
 func TestConformance(t *testing.T) {
-	path := filepath.Join(conformance.Dir(t), "profile-parser-tests.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("conformance suite %s not found (set ASSUME_CONFORMANCE_DIR to the folder holding it)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := conformance.Read(t, "profile-parser-tests.json")
 	var suite struct {
 		Tests []struct {
 			Name  string `json:"name"`
