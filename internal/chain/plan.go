@@ -13,7 +13,7 @@ const (
 	KindWebIdentity Kind = "web_identity"      // sts:AssumeRoleWithWebIdentity
 	KindNamedSource Kind = "credential_source" // Environment, Ec2InstanceMetadata, EcsContainer
 	KindProcess     Kind = "credential_process"
-	KindSSO         Kind = "sso" // IAM Identity Center (run by the sso issue)
+	KindSSO         Kind = "sso" // IAM Identity Center (run by creds through internal/sso)
 )
 
 // Step is one link of a credential chain. Only the fields that belong to its
