@@ -20,7 +20,7 @@ def --env --wrapped assume [...args: string] {
     # A failing external raises an error; catch it to keep its exit code.
     # The external is not the last statement of its block, so its stdout is
     # not captured but goes where the caller's goes.
-    let rc = (with-env {ASSUME_SHELL: 'nu', ASSUME_OUTPUT_FILE: $file} {
+    let rc = (with-env {ASSUME_SHELL: 'nu', ASSUME_SHELL_PID: ($nu.pid | into string), ASSUME_OUTPUT_FILE: $file} {
         try {
             run-external $bin ...$args
             $env.LAST_EXIT_CODE
