@@ -87,7 +87,7 @@ func runEndpoint(args []string, s *term.Streams) int {
 // functions of `assume init` pass (bash and zsh run the binary in a
 // subshell, which stays while the server runs); 0 when unset or invalid.
 func shellPid(getenv func(string) string) int {
-	pid, err := strconv.Atoi(getenv("ASSUME_SHELL_PID"))
+	pid, err := strconv.Atoi(getenv(shell.EnvShellPID))
 	if err != nil || pid <= 1 {
 		return 0
 	}
