@@ -16,8 +16,8 @@ import (
 	"time"
 )
 
-// The wrapper tests load the real `assume init` output into bash, zsh and
-// fish, with this test binary standing in for assume (see fakeAssume), and
+// The wrapper tests load the real `assume init` output into bash, zsh, fish
+// and nu, with this test binary standing in for assume (see fakeAssume), and
 // check the contract: success applies, failure applies nothing and keeps
 // the exit status, stdio is untouched, arguments pass through intact, and a
 // process left behind by the binary does not hold the shell up.
