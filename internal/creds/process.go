@@ -84,7 +84,8 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	}
 	timeout, err := processTimeout(r.opts.ProcessTimeout, r.opts.Getenv)
 	if err != nil {
-		return nil, perr(err.Error())
+		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Problem: err.Error(),
+			hint: "unset " + ProcessTimeoutEnv + " (default 1m) or set it to a duration such as 2m"}
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, timeout)
 	defer cancel()

@@ -194,6 +194,9 @@ func TestProcessTimeoutEnv(t *testing.T) {
 	wantProcessError(t, err, "did not finish within 250ms")
 	_, err, _ = runProcess(t, "exec sleep 5", env("soon"))
 	wantProcessError(t, err, `ASSUME_PROCESS_TIMEOUT="soon" is not a positive duration`)
+	if h := err.(interface{ Hint() string }).Hint(); !strings.Contains(h, "unset ASSUME_PROCESS_TIMEOUT") {
+		t.Errorf("hint %q", h)
+	}
 	if d, _ := processTimeout(0, func(string) string { return "" }); d != time.Minute {
 		t.Errorf("default %s", d)
 	}
