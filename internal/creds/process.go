@@ -67,12 +67,13 @@ var errOutputTooLarge = errors.New("credential_process output too large")
 
 // process runs a credential_process through the shell, with stdin inherited
 // (so it can prompt), stdout captured (at most maxProcessOutput bytes) and
-// stderr relayed (bounded unless it is a terminal). It runs in a process
-// group of its own, which is killed at the deadline, when its output is too
-// large, and when it exits leaving background processes that hold its
-// output open. A helper whose stdin is a terminal stays in the terminal's
-// foreground group instead, so that it can prompt; then only the helper
-// itself is killed at the deadline.
+// stderr relayed (bounded unless it is a terminal). Without a terminal it
+// runs in a process group of its own, which is killed at the deadline, when
+// its output is too large, and when it exits leaving background processes
+// that hold its output open. With a terminal (on stdin, or a controlling
+// one that it may open as /dev/tty) it stays in the terminal's foreground
+// group, so that it can prompt, and the helper and the processes below it
+// are killed instead.
 func (r *runner) process(st *chain.Step) (*cred, error) {
 	where := st.CredentialProcess.Where()
 	perr := func(problem string) error {
@@ -97,7 +98,7 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	} else {
 		cmd = exec.CommandContext(ctx, "sh", "-c", command)
 	}
-	ownGroup := !isTerminal(r.opts.Stdin)
+	ownGroup := !isTerminal(r.opts.Stdin) && !controllingTerminal()
 	processGroup(cmd, ownGroup)
 	cmd.WaitDelay = time.Second
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -241,4 +242,25 @@ func TestProcessBackgroundChildHoldsOutput(t *testing.T) {
 		_, err, _ := runProcess(t, `sleep 100 & exit 4`, nil)
 		wantProcessError(t, err, "exited with status 4")
 	})
+}
+
+// With a terminal the helper keeps the terminal's process group (so that
+// it can prompt through /dev/tty); the deadline then kills it and the
+// processes below it, found in /proc.
+func TestKillTreeWithoutGroup(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	cmd := exec.Command("sh", "-c", `sh -c 'sleep 30 & echo $! > `+pidFile+`; wait' & wait`)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	grandchild := readPid(t, pidFile)
+	if ds := descendants(cmd.Process.Pid); len(ds) < 2 {
+		t.Fatalf("descendants %v, want the inner sh and sleep", ds)
+	}
+	killGroup(cmd, false)
+	cmd.Wait()
+	waitGone(t, grandchild, "the helper's grandchild")
 }
