@@ -26,12 +26,24 @@ have gpg || need+=(gnupg)
 # botocore (any python3 on PATH, or Debian's) for the emulator's wire-fidelity tests.
 python3 -c 'import botocore' 2>/dev/null || /usr/bin/python3 -c 'import botocore' 2>/dev/null || need+=(python3-boto3)
 
-[ ${#need[@]} -eq 0 ] && exit 0
+# nushell for the real-shell tests of `assume init nu`: not in Debian 12; the
+# npm package `nushell` ships the binary.
+want_nu=
+have nu || { want_nu=1; have npm || need+=(npm); }
+
+[ ${#need[@]} -eq 0 ] && [ -z "$want_nu" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-	echo "install-test-deps: missing ${need[*]}; install them (tests that need them skip)" >&2
+	echo "install-test-deps: missing ${need[*]} ${want_nu:+nushell}; install them (tests that need them skip)" >&2
 	exit 0
 fi
-echo "install-test-deps: installing ${need[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [ ${#need[@]} -gt 0 ]; then
+	echo "install-test-deps: installing ${need[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ -n "$want_nu" ]; then
+	echo "install-test-deps: installing nushell (npm)" >&2
+	npm install -g --silent nushell >/dev/null
+	nu --version >/dev/null
+fi

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/assume-cli/assume/internal/credserver"
 	"github.com/assume-cli/assume/internal/shell"
@@ -15,7 +17,8 @@ import (
 // behind `assume serve PROFILE`: it resolves the credentials (prompting when
 // allowed), starts the credentials endpoint, prints the variables that
 // point an SDK at it, and serves until it is stopped (INT, TERM, HUP) or
-// the process that started it exits.
+// the process that started it exits, or the interactive shell whose
+// shell function started it (ASSUME_SHELL_PID) exits.
 func runEndpoint(args []string, s *term.Streams) int {
 	f, err := parseEndpointFlags("endpoint", args)
 	if err == nil && len(f.rest) > 0 {
@@ -37,6 +40,8 @@ func runEndpoint(args []string, s *term.Streams) int {
 	defer stop()
 	ctx, stopWatching := credserver.StopWhenParentDies(ctx)
 	defer stopWatching()
+	ctx, stopWatchingShell := credserver.StopWhenShellExits(ctx, shellPid(s.Getenv), time.Second)
+	defer stopWatchingShell()
 
 	e, err := startEndpoint(ctx, s, req, f.addr)
 	fetched.Store(true)
@@ -70,6 +75,21 @@ func runEndpoint(args []string, s *term.Streams) int {
 	if errors.Is(context.Cause(ctx), credserver.ErrParentExited) {
 		return 0
 	}
+	if errors.Is(context.Cause(ctx), credserver.ErrShellExited) {
+		s.Noticef("stopped serving %s: the shell that started it exited", what)
+		return 0
+	}
 	s.Noticef("stopped serving %s", what)
 	return 0
+}
+
+// shellPid is ASSUME_SHELL_PID, the interactive shell's PID that the shell
+// functions of `assume init` pass (bash and zsh run the binary in a
+// subshell, which stays while the server runs); 0 when unset or invalid.
+func shellPid(getenv func(string) string) int {
+	pid, err := strconv.Atoi(getenv(shell.EnvShellPID))
+	if err != nil || pid <= 1 {
+		return 0
+	}
+	return pid
 }

@@ -87,7 +87,7 @@ type Options struct {
 	// means DefaultMFASessionDuration.
 	MFASessionDuration time.Duration
 	// ProcessTimeout bounds a credential_process; zero means
-	// DefaultProcessTimeout.
+	// ASSUME_PROCESS_TIMEOUT, else DefaultProcessTimeout.
 	ProcessTimeout time.Duration
 	// Stdin and Stderr are given to credential_process (default os.Stdin,
 	// os.Stderr) so that it can prompt and report on the terminal.
@@ -257,9 +257,6 @@ func (o *Options) fill() {
 	}
 	if o.MFASessionDuration == 0 {
 		o.MFASessionDuration = DefaultMFASessionDuration
-	}
-	if o.ProcessTimeout == 0 {
-		o.ProcessTimeout = DefaultProcessTimeout
 	}
 	if o.Stdin == nil {
 		o.Stdin = os.Stdin

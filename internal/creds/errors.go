@@ -253,6 +253,7 @@ type ProcessError struct {
 	ExitCode int           // -1 when it did not exit normally
 	Timeout  time.Duration // non-zero when it was killed for taking too long
 	Problem  string        // what was wrong with its output, or why it did not start
+	hint     string        // replaces the default hint (a bad setting, not the command)
 }
 
 func (e *ProcessError) Error() string {
@@ -268,6 +269,9 @@ func (e *ProcessError) Error() string {
 
 // Hint implements Hinter.
 func (e *ProcessError) Hint() string {
+	if e.hint != "" {
+		return e.hint
+	}
 	if e.Where != "" {
 		return "run the command of " + e.Where + " by hand to see what it prints"
 	}

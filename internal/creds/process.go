@@ -7,19 +7,73 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/assume-cli/assume/internal/chain"
 )
 
-// maxProcessOutput bounds what a credential_process may print.
-const maxProcessOutput = 1 << 20
+const (
+	// maxProcessOutput bounds what a credential_process may print on stdout.
+	maxProcessOutput = 1 << 20
+	// maxProcessValue bounds each credential field of its output: every
+	// value ends up in an environment variable, and one environment string
+	// longer than the kernel's 128 KiB (MAX_ARG_STRLEN) makes every later
+	// command of the shell fail with "Argument list too long". Real session
+	// tokens are a few KiB.
+	maxProcessValue = 32 << 10
+	// stderrHead and stderrTail bound the relayed error output of a
+	// credential_process whose stderr is not a terminal: the first
+	// stderrHead bytes pass as they come, the last stderrTail bytes follow
+	// when it ends, and what lies between is dropped with a note.
+	stderrHead = 16 << 10
+	stderrTail = 16 << 10
+	// processLinger is how long the output of a credential_process that
+	// exited may stay open (held by a background process it started) before
+	// the rest of its process group is stopped.
+	processLinger = 200 * time.Millisecond
+	// processDrain bounds the wait for its pipes once the group was killed
+	// (a process that left the group may still hold them).
+	processDrain = time.Second
+)
 
-// process runs a credential_process through the shell, with stdin and stderr
-// inherited (so it can prompt and report) and stdout captured.
+// ProcessTimeoutEnv names the environment variable that changes
+// DefaultProcessTimeout.
+const ProcessTimeoutEnv = "ASSUME_PROCESS_TIMEOUT"
+
+// processTimeout is explicit when positive, else ASSUME_PROCESS_TIMEOUT,
+// else DefaultProcessTimeout.
+func processTimeout(explicit time.Duration, getenv func(string) string) (time.Duration, error) {
+	if explicit > 0 {
+		return explicit, nil
+	}
+	if s := getenv(ProcessTimeoutEnv); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("%s=%q is not a positive duration such as 2m", ProcessTimeoutEnv, s)
+		}
+		return d, nil
+	}
+	return DefaultProcessTimeout, nil
+}
+
+var errOutputTooLarge = errors.New("credential_process output too large")
+
+// process runs a credential_process through the shell, with stdin inherited
+// (so it can prompt), stdout captured (at most maxProcessOutput bytes) and
+// stderr relayed (bounded unless it is a terminal). Without a terminal it
+// runs in a process group of its own, which is killed at the deadline, when
+// its output is too large, and when it exits leaving background processes
+// that hold its output open. With a terminal (on stdin, or a controlling
+// one that it may open as /dev/tty) it stays in the terminal's foreground
+// group, so that it can prompt, and the helper and the processes below it
+// are killed instead.
 func (r *runner) process(st *chain.Step) (*cred, error) {
 	where := st.CredentialProcess.Where()
 	perr := func(problem string) error {
@@ -29,37 +83,57 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	if command == "" {
 		return nil, perr("the command is empty")
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, r.opts.ProcessTimeout)
+	timeout, err := processTimeout(r.opts.ProcessTimeout, r.opts.Getenv)
+	if err != nil {
+		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Problem: err.Error(),
+			hint: "unset " + ProcessTimeoutEnv + " (default 1m) or set it to a duration such as 2m"}
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, timeout)
 	defer cancel()
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
 	var cmd *exec.Cmd
 	if runtime.GOOS == "windows" {
 		cmd = exec.CommandContext(ctx, "cmd.exe", "/C", command)
 	} else {
 		cmd = exec.CommandContext(ctx, "sh", "-c", command)
 	}
-	var stdout limitedBuffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = r.opts.Stdin, &stdout, r.opts.Stderr
+	ownGroup := !isTerminal(r.opts.Stdin) && !controllingTerminal()
+	processGroup(cmd, ownGroup)
 	cmd.WaitDelay = time.Second
+
+	p, err := startPiped(cmd, r.opts.Stdin, r.opts.Stderr, func() { abort(errOutputTooLarge) })
+	if err != nil {
+		return nil, perr("could not run it: " + unwrapPathError(err).Error())
+	}
 	start := time.Now()
-	err := cmd.Run()
+	werr := cmd.Wait()
+	lingered := p.finish(func() { killGroup(cmd, ownGroup) })
 	r.dbg.Printf("credential_process of profile %q ran for %s", st.Profile, time.Since(start).Round(time.Millisecond))
-	if ctx.Err() == context.DeadlineExceeded {
-		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Timeout: r.opts.ProcessTimeout}
+	if lingered {
+		r.dbg.Printf("credential_process of profile %q exited but a process it started kept its output open; its process group was stopped", st.Profile)
+	}
+	if errors.Is(context.Cause(ctx), errOutputTooLarge) {
+		return nil, perr(fmt.Sprintf("printed more than %d KiB on stdout (it must print one JSON object)", maxProcessOutput>>10))
+	}
+	if ctx.Err() == context.DeadlineExceeded && r.ctx.Err() == nil {
+		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Timeout: timeout}
 	}
 	if r.ctx.Err() != nil {
 		return nil, r.ctx.Err()
 	}
 	var exitErr *exec.ExitError
 	switch {
-	case errors.As(err, &exitErr):
+	case errors.As(werr, &exitErr):
 		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: exitErr.ExitCode()}
-	case err != nil && stdout.overflow:
-		return nil, perr(fmt.Sprintf("printed more than %d bytes", maxProcessOutput))
-	case err != nil:
-		return nil, perr("could not run it: " + unwrapPathError(err).Error())
+	case werr != nil && !errors.Is(werr, exec.ErrWaitDelay):
+		return nil, perr("could not run it: " + werr.Error())
 	}
-	pc, err := ParseProcessOutput(stdout.Bytes(), r.opts.Now())
+	pc, err := ParseProcessOutput(p.stdout.Bytes(), r.opts.Now())
 	if err != nil {
+		if lingered {
+			return nil, perr(err.Error() + "; it exited, and a background process it started kept its output open and was stopped")
+		}
 		return nil, perr(err.Error())
 	}
 	r.dbg.Secret(pc.SecretAccessKey, pc.SessionToken)
@@ -70,18 +144,162 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	return c, nil
 }
 
-// limitedBuffer collects up to maxProcessOutput bytes and then fails writes.
-type limitedBuffer struct {
-	bytes.Buffer
-	overflow bool
+// isTerminal reports whether v is an *os.File on a terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
 }
 
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > maxProcessOutput {
-		b.overflow = true
-		return 0, errors.New("credential_process output too large")
+// piped holds the pipes of a started credential_process. Its stdout (and
+// its stderr, unless that is a terminal) are pipes of our own rather than
+// os/exec's copying goroutines, so that Wait returns when the helper exits
+// even if a background process it started still holds them.
+type piped struct {
+	stdout  bytes.Buffer
+	readers []*os.File
+	done    []chan struct{}
+	relay   *stderrRelay
+}
+
+// startPiped starts cmd with stdin, its stdout captured and its stderr
+// relayed to stderr; tooLarge is called once stdout passes
+// maxProcessOutput.
+func startPiped(cmd *exec.Cmd, stdin io.Reader, stderr io.Writer, tooLarge func()) (*piped, error) {
+	p := &piped{}
+	var writers []*os.File
+	closeAll := func() {
+		for _, f := range writers {
+			f.Close()
+		}
 	}
-	return b.Buffer.Write(p)
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	p.readers, writers = append(p.readers, outR), append(writers, outW)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, outW, stderr
+	if !isTerminal(stderr) {
+		errR, errW, err := os.Pipe()
+		if err != nil {
+			closeAll()
+			outR.Close()
+			return nil, err
+		}
+		p.readers, writers = append(p.readers, errR), append(writers, errW)
+		cmd.Stderr = errW
+		p.relay = &stderrRelay{w: stderr}
+	}
+	if err := cmd.Start(); err != nil {
+		closeAll()
+		for _, f := range p.readers {
+			f.Close()
+		}
+		return nil, err
+	}
+	closeAll()
+	p.done = append(p.done, goRead(func() {
+		if _, err := io.Copy(&capWriter{buf: &p.stdout, max: maxProcessOutput}, outR); errors.Is(err, errOutputTooLarge) {
+			tooLarge()
+		}
+	}))
+	if p.relay != nil {
+		errR := p.readers[1]
+		p.done = append(p.done, goRead(func() { io.Copy(p.relay, errR) }))
+	}
+	return p, nil
+}
+
+func goRead(f func()) chan struct{} {
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	return done
+}
+
+// finish waits for the pipes after the helper exited. When they stay open
+// for longer than processLinger, kill stops the helper's process group and
+// finish reports true; pipes still open processDrain later are closed.
+func (p *piped) finish(kill func()) (lingered bool) {
+	all := make(chan struct{})
+	go func() {
+		for _, d := range p.done {
+			<-d
+		}
+		close(all)
+	}()
+	select {
+	case <-all:
+	case <-time.After(processLinger):
+		lingered = true
+		kill()
+		select {
+		case <-all:
+		case <-time.After(processDrain):
+			for _, f := range p.readers {
+				f.Close() // unblocks the readers
+			}
+			<-all
+		}
+	}
+	for _, f := range p.readers {
+		f.Close()
+	}
+	if p.relay != nil {
+		p.relay.flush()
+	}
+	return lingered
+}
+
+// capWriter appends to buf and fails once more than max bytes were
+// written. It has no ReadFrom, so io.Copy goes through Write.
+type capWriter struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (w *capWriter) Write(b []byte) (int, error) {
+	if w.buf.Len()+len(b) > w.max {
+		return 0, errOutputTooLarge
+	}
+	return w.buf.Write(b)
+}
+
+// stderrRelay passes the first stderrHead bytes to w as they come, keeps
+// the last stderrTail bytes after those, and counts the bytes dropped in
+// between; flush writes a note of the cut and the tail.
+type stderrRelay struct {
+	mu      sync.Mutex
+	w       io.Writer
+	passed  int
+	tail    []byte
+	dropped int64
+}
+
+func (s *stderrRelay) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(b)
+	if room := stderrHead - s.passed; room > 0 {
+		head := b[:min(room, len(b))]
+		s.w.Write(head)
+		s.passed += len(head)
+		b = b[len(head):]
+	}
+	s.tail = append(s.tail, b...)
+	if extra := len(s.tail) - stderrTail; extra > 0 {
+		s.dropped += int64(extra)
+		s.tail = append(s.tail[:0], s.tail[extra:]...)
+	}
+	return n, nil
+}
+
+func (s *stderrRelay) flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dropped > 0 {
+		fmt.Fprintf(s.w, "\n[assume: %d bytes of the credential_process's error output cut; its first %d KiB are above, its last %d KiB follow]\n", s.dropped, stderrHead>>10, stderrTail>>10)
+	}
+	s.w.Write(s.tail)
+	s.tail = nil
 }
 
 // ProcessCredentials is the parsed output of a credential_process.
@@ -93,7 +311,8 @@ type ProcessCredentials struct {
 // ParseProcessOutput validates the JSON a credential_process printed
 // (Version 1: AccessKeyId, SecretAccessKey, optional SessionToken,
 // Expiration and AccountId). Field names are matched exactly and types
-// strictly. Credentials that expired before now are refused. Errors describe
+// strictly. Credentials that expired before now, and values longer than
+// maxProcessValue (32 KiB), are refused. Errors describe
 // the problem without quoting the output, which holds secrets.
 func ParseProcessOutput(b []byte, now time.Time) (*ProcessCredentials, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -122,6 +341,9 @@ func ParseProcessOutput(b []byte, now time.Time) (*ProcessCredentials, error) {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", fmt.Errorf("field %s of the output is not a string", name)
+		}
+		if len(s) > maxProcessValue {
+			return "", fmt.Errorf("field %s of the output is %d bytes long, more than the %d KiB a credential may have", name, len(s), maxProcessValue>>10)
 		}
 		if required && strings.TrimSpace(s) == "" {
 			return "", fmt.Errorf("field %s of the output is empty", name)

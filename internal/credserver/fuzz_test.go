@@ -45,9 +45,11 @@ func FuzzLoopbackHost(f *testing.F) {
 		if h, _, err := net.SplitHostPort(hostport); err == nil {
 			host = h
 		}
+		// localhost is a name, never bracketed: "localhost]" is not it.
+		isLocalhost := strings.EqualFold(host, "localhost")
 		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 		ip := net.ParseIP(host)
-		want := strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
+		want := isLocalhost || ip != nil && ip.IsLoopback()
 		if got := loopbackHost(hostport); got != want {
 			t.Fatalf("loopbackHost(%q) = %v, want %v", hostport, got, want)
 		}

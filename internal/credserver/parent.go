@@ -10,6 +10,9 @@ import (
 // StopWhenParentDies because the parent process exited.
 var ErrParentExited = errors.New("parent process exited")
 
+// ErrShellExited is the cause of a context ended by StopWhenShellExits.
+var ErrShellExited = errors.New("the shell exited")
+
 // StopWhenParentDies returns a copy of ctx that is also cancelled, with
 // cause ErrParentExited, when the process that started this one exits, so
 // that a server started for a shell or a tool does not outlive it. It
@@ -43,4 +46,32 @@ func pollParent(ctx context.Context, gone func(), interval time.Duration, getppi
 			}
 		}
 	}()
+}
+
+// StopWhenShellExits returns a copy of ctx that is also cancelled, with
+// cause ErrShellExited, when process pid (the user's interactive shell,
+// which the shell function of `assume init` passes as ASSUME_SHELL_PID)
+// no longer runs. The shell function runs the binary in a subshell, whose
+// exit the parent watch would never see: the subshell waits for the server.
+// It checks every interval; pid <= 1 watches nothing.
+func StopWhenShellExits(ctx context.Context, pid int, interval time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if pid > 1 {
+		go func() {
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if !processRuns(pid) {
+						cancel(ErrShellExited)
+						return
+					}
+				}
+			}
+		}()
+	}
+	return ctx, func() { cancel(context.Canceled) }
 }

@@ -134,3 +134,49 @@ func waitForFile(t *testing.T, path string) []byte {
 	t.Fatalf("%s never appeared", path)
 	return nil
 }
+
+func TestStopWhenShellExits(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses sleep")
+	}
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := StopWhenShellExits(context.Background(), cmd.Process.Pid, 20*time.Millisecond)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		t.Fatal("stopped while the shell runs")
+	case <-time.After(100 * time.Millisecond):
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	select {
+	case <-ctx.Done():
+		if !errors.Is(context.Cause(ctx), ErrShellExited) {
+			t.Fatalf("cause %v", context.Cause(ctx))
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the shell's exit was not noticed")
+	}
+	// A zombie (exited, not reaped) counts as gone.
+	z := exec.Command("sh", "-c", "exit 0")
+	if err := z.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer z.Wait()
+	for deadline := time.Now().Add(2 * time.Second); processRuns(z.Process.Pid); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a zombie counts as running")
+		}
+	}
+	// No PID (unset ASSUME_SHELL_PID) watches nothing.
+	ctx2, stop2 := StopWhenShellExits(context.Background(), 0, time.Millisecond)
+	defer stop2()
+	select {
+	case <-ctx2.Done():
+		t.Fatal("stopped without a shell to watch")
+	case <-time.After(50 * time.Millisecond):
+	}
+}

@@ -4,7 +4,11 @@ package credserver
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"strings"
+	"syscall"
 	"time"
 )
 
@@ -14,4 +18,20 @@ import (
 // is any OS thread, and exists on Linux only.)
 func watchParent(ctx context.Context, gone func(), interval time.Duration) {
 	pollParent(ctx, gone, interval, os.Getppid)
+}
+
+// processRuns reports whether pid is a running process: kill(pid, 0)
+// finds it (EPERM: it runs as another user) and, where /proc tells, it is
+// no zombie (a shell that exited but that its terminal has not reaped).
+func processRuns(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }

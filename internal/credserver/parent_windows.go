@@ -34,3 +34,14 @@ func watchParent(ctx context.Context, gone func(), interval time.Duration) {
 		}
 	}()
 }
+
+// processRuns reports whether pid can be opened and has not exited.
+func processRuns(pid int) bool {
+	h, err := windows.OpenProcess(windows.SYNCHRONIZE, false, uint32(pid))
+	if err != nil {
+		return false
+	}
+	defer windows.CloseHandle(h)
+	ev, err := windows.WaitForSingleObject(h, 0)
+	return err == nil && ev != windows.WAIT_OBJECT_0
+}

@@ -158,9 +158,11 @@ func New(provider Provider, opts Options) (*Server, error) {
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          log.New(s.debugWriter(), "credserver: http: ", 0),
+		// A GET has no body: the whole request is read in that time.
+		ReadTimeout:    15 * time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       log.New(s.debugWriter(), "credserver: http: ", 0),
 	}
 	return s, nil
 }
@@ -297,6 +299,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !loopbackHost(r.Host):
 		s.fail(w, r, http.StatusForbidden, "Forbidden", "host not allowed")
 		return
+	case fromWebPage(r):
+		s.fail(w, r, http.StatusForbidden, "Forbidden", "requests from web pages not allowed")
+		return
 	case r.URL.Path != s.path:
 		s.fail(w, r, http.StatusNotFound, "NotFound", "not found")
 		return
@@ -325,6 +330,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 	s.debugf("%s %d %s", r.Method, http.StatusOK, c.AccessKeyID)
+}
+
+// fromWebPage reports whether a browser sent r on behalf of a web page:
+// it has an Origin header, or a Sec-Fetch-Site other than "none" (what a
+// browser sends for an address typed by the user). AWS SDKs send neither.
+func fromWebPage(r *http.Request) bool {
+	if len(r.Header.Values("Origin")) > 0 {
+		return true
+	}
+	site := r.Header.Values("Sec-Fetch-Site")
+	return len(site) > 0 && !(len(site) == 1 && site[0] == "none")
 }
 
 // authorized compares the one Authorization header with the token in

@@ -18,6 +18,11 @@ const (
 	EnvOutputFile = "ASSUME_OUTPUT_FILE" // absolute path of a file to create (0600) and write to
 )
 
+// EnvShellPID is the PID of the interactive shell whose function runs the
+// binary ($$ in bash and zsh, even in the function's subshell; $fish_pid;
+// $nu.pid): `assume serve` stops when that shell exits.
+const EnvShellPID = "ASSUME_SHELL_PID"
+
 // Channel is the private way back to the wrapper function: whatever is
 // written to it is run by the calling shell once the binary exits 0.
 // Close it (or use Send) before exiting.

@@ -110,7 +110,8 @@ func TestAutoRefreshHook(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // a hang guard
 			defer cancel()
 			cmd := exec.CommandContext(ctx, prog, "-c", hookDrivers[shellName])
-			cmd.Env = append(fakeEnviron(), "T="+dir, "LC_ALL=C.UTF-8", "HOOK_LOG="+log, "HOOK_NEW_EXP="+renewed,
+			// No fish history (an empty data folder): the fish hook reads the clock with date.
+			cmd.Env = append(fakeEnviron(), "T="+dir, "XDG_DATA_HOME="+dir, "LC_ALL=C.UTF-8", "HOOK_LOG="+log, "HOOK_NEW_EXP="+renewed,
 				"SOON="+soon, "SOON2="+soon2, "LATER="+later)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -243,5 +244,65 @@ func TestInitAutoRefresh(t *testing.T) {
 		if !errors.As(err, &ue) || (name != "tcsh" && !slices.Equal(ue.Supported, AutoRefreshShells())) {
 			t.Errorf("InitWith(%q, AutoRefresh): %v", name, err)
 		}
+	}
+}
+
+// The fish hook reads the time from fish's history (the last command's
+// start plus $CMD_DURATION), so a prompt starts no process: with PATH
+// emptied, any external command (date, before) would fail with "Unknown
+// command". The refresh itself runs the binary by its absolute path.
+func TestAutoRefreshFishNoProcess(t *testing.T) {
+	prog, err := exec.LookPath(Fish)
+	if err != nil {
+		t.Skip("fish is not installed")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initCode, err := InitWith(Fish, exe, InitOptions{AutoRefresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "init"), initCode)
+	now := time.Now().UTC()
+	// fish's history: the last command ran a minute before the prompt
+	// and took 60 s ($CMD_DURATION), so it is "now" at the prompt.
+	if err := os.MkdirAll(filepath.Join(dir, "fish"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "fish", "fish_history"), fmt.Sprintf("- cmd: make\n  when: %d\n", now.Add(-time.Minute).Unix()))
+	stamp := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	log := filepath.Join(dir, "log")
+	script := `source $T/init
+set -g CMD_DURATION 60000
+set -gx PATH /nonexistent
+assume set AWS_PROFILE=dev AWS_CREDENTIAL_EXPIRATION=$LATER
+emit fish_prompt; emit fish_prompt
+echo "later: $AWS_CREDENTIAL_EXPIRATION"
+assume set AWS_PROFILE=dev AWS_CREDENTIAL_EXPIRATION=$SOON
+emit fish_prompt
+echo "soon: $AWS_CREDENTIAL_EXPIRATION"
+`
+	cmd := exec.Command(prog, "-c", script)
+	// 6 minutes: beyond the margin from the history's command start alone,
+	// within it from the command's end (start + $CMD_DURATION).
+	cmd.Env = append(fakeEnviron(), "T="+dir, "XDG_DATA_HOME="+dir, "LC_ALL=C.UTF-8", "HOOK_LOG="+log,
+		"HOOK_NEW_EXP="+stamp(time.Hour), "SOON="+stamp(4*time.Minute+30*time.Second), "LATER="+stamp(time.Hour))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	want := "later: " + stamp(time.Hour) + "\nsoon: " + stamp(time.Hour) + "\n"
+	if got := strings.NewReplacer("fake stdout\n", "", "\x1b[?2004h", "", "\x1b[?2004l", "").Replace(stdout.String()); got != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", got, want)
+	}
+	if e := strings.ReplaceAll(stderr.String(), "fake stderr\n", ""); e != "" {
+		t.Errorf("a prompt ran a command:\n%s", e)
+	}
+	if calls, _ := os.ReadFile(log); string(calls) != "dev\n" {
+		t.Errorf("assume --auto-refresh ran for %q, want once for dev", calls)
 	}
 }

@@ -18,12 +18,12 @@ func TestInit(t *testing.T) {
 		path     string
 		contains []string
 	}{
-		{Bash, "/usr/local/bin/assume", []string{"function assume {", "ASSUME_SHELL=bash ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' \"$@\"", "trap -- '' INT", "Hook point"}},
+		{Bash, "/usr/local/bin/assume", []string{"function assume {", "ASSUME_SHELL=bash ASSUME_SHELL_PID=$$ ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' \"$@\"", "trap -- '' INT", "Hook point"}},
 		{Bash, oddPath, []string{`'/opt/it'\''s "odd" $HOME ’/assume'`}},
 		{Bash, "", []string{"ASSUME_OUTPUT_FD=3 command assume \"$@\""}},
-		{Zsh, "/usr/local/bin/assume", []string{"function assume {", "emulate -L zsh", "ASSUME_SHELL=zsh ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' \"$@\"", "Hook point"}},
+		{Zsh, "/usr/local/bin/assume", []string{"function assume {", "emulate -L zsh", "ASSUME_SHELL=zsh ASSUME_SHELL_PID=$$ ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' \"$@\"", "Hook point"}},
 		{Zsh, "", []string{"command assume \"$@\""}},
-		{Fish, "/usr/local/bin/assume", []string{"function assume", "ASSUME_SHELL=fish ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' $argv", "Hook point"}},
+		{Fish, "/usr/local/bin/assume", []string{"function assume", "ASSUME_SHELL=fish ASSUME_SHELL_PID=$fish_pid ASSUME_OUTPUT_FD=3 '/usr/local/bin/assume' $argv", "Hook point"}},
 		{Fish, oddPath, []string{`'/opt/it\'s "odd" $HOME ’/assume'`}},
 		{Fish, "", []string{"command assume $argv"}},
 		{Pwsh, `C:\Program Files\assume\assume.exe`, []string{"function assume {", `$assumeBin = 'C:\Program Files\assume\assume.exe'`, "$env:ASSUME_OUTPUT_FILE", "CreateTempSubdirectory", "Invoke-Expression", "Hook point"}},

@@ -86,6 +86,12 @@ func TestRealShellRoundTrip(t *testing.T) {
 		{"dash", Sh, true, `eval "$(cat "$ASSUMETEST_CODE")" && exec env -0`},
 		{"bash", Sh, true, `set -o posix; . "$ASSUMETEST_CODE" && exec env -0`},
 		{"fish", Fish, true, `cat $ASSUMETEST_CODE | read -z code; and eval $code; and exec env -0`},
+		// nu gets JSON (UTF-8 text only); null unsets, as its function does.
+		{"nu", Nu, false, `let c = (open --raw $env.ASSUMETEST_CODE | decode utf-8 | from json)
+let gone = ($c | columns | where {|n| ($c | get $n) == null })
+hide-env --ignore-errors ...$gone
+load-env ($c | reject ...$gone)
+^env -0`},
 	}
 	for i, tt := range tests {
 		t.Run(tt.shell+"/"+tt.format, func(t *testing.T) {

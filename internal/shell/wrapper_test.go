@@ -16,8 +16,8 @@ import (
 	"time"
 )
 
-// The wrapper tests load the real `assume init` output into bash, zsh and
-// fish, with this test binary standing in for assume (see fakeAssume), and
+// The wrapper tests load the real `assume init` output into bash, zsh, fish
+// and nu, with this test binary standing in for assume (see fakeAssume), and
 // check the contract: success applies, failure applies nothing and keeps
 // the exit status, stdio is untouched, arguments pass through intact, and a
 // process left behind by the binary does not hold the shell up.
@@ -236,5 +236,65 @@ func killDaemon(t *testing.T, pidFile string) {
 	}
 	if pid, err := strconv.Atoi(string(data)); err == nil && pid > 0 {
 		syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// nuDriver is a shorter scenario for nushell (its function applies a JSON
+// file, not shell code): success applies, failure applies nothing and keeps
+// the status, unset, no leaked variables, tricky values exact. %INIT% is the
+// init file (nu's source needs a constant path).
+const nuDriver = `source '%INIT%'
+assume set FOO=bar 'BAZ=a b' "Q=it's"; print $"rc=($env.LAST_EXIT_CODE) FOO=($env.FOO) BAZ=($env.BAZ) Q=($env.Q)"
+assume fail; print $"rc=($env.LAST_EXIT_CODE) failed=($env.FAKE_FAILED? | default unset)"
+assume args 'a b' '' '$HOME' '*' '(pwned)' --flag; print $"rc=($env.LAST_EXIT_CODE)"
+assume unset FOO; print $"rc=($env.LAST_EXIT_CODE) FOO=($env.FOO? | default unset)"
+print $"leak=($env.ASSUME_SHELL? | default none)/($env.ASSUME_SHELL_PID? | default none)/($env.ASSUME_OUTPUT_FILE? | default none)"
+assume values $"($env.T)/values.json"; print $"rc=($env.LAST_EXIT_CODE)"
+^env -0 | save --raw $"($env.T)/env0"
+`
+
+func TestWrapperNushell(t *testing.T) {
+	requireEnv0(t)
+	prog, err := exec.LookPath(Nu)
+	if err != nil {
+		t.Skip("nu is not installed (scripts/install-test-deps.sh installs it)")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initCode, err := Init(Nu, exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	initFile := filepath.Join(dir, "init")
+	writeFile(t, initFile, initCode)
+	values, _ := json.Marshal(wrapperValues)
+	writeFile(t, filepath.Join(dir, "values.json"), string(values))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, prog, "--no-config-file", "-c", strings.ReplaceAll(nuDriver, "%INIT%", initFile))
+	cmd.Env = append(fakeEnviron(), "T="+dir, "LC_ALL=C.UTF-8")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("nu: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	want := "fake stdout\nrc=0 FOO=bar BAZ=a b Q=it's\nrc=3 failed=unset\n" +
+		"arg:\"a b\"\narg:\"\"\narg:\"$HOME\"\narg:\"*\"\narg:\"(pwned)\"\narg:\"--flag\"\nrc=0\n" +
+		"rc=0 FOO=unset\nleak=none/none/none\nrc=0\n"
+	if got := stdout.String(); got != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s\nstderr:\n%s", got, want, stderr.String())
+	}
+	env0, err := os.ReadFile(filepath.Join(dir, "env0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readEnv0(env0)
+	for k, v := range wrapperValues {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
 	}
 }

@@ -15,8 +15,10 @@ function assume {
   # In the command substitution, fd 3 becomes its pipe (the channel) and fd 1
   # goes back to the caller's stdout, saved on fd 4 by the group around it.
   # `&& ... || ...` keeps `set -e` from ending the shell on failure.
+  # ASSUME_SHELL_PID: $$ is this shell even in the subshell, so that `assume
+  # serve` stops when this shell exits (its parent, the subshell, waits for it).
   {
-    __assume_code="$(ASSUME_SHELL=bash ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ "$@" 3>&1 1>&4 4>&-)" \
+    __assume_code="$(ASSUME_SHELL=bash ASSUME_SHELL_PID=$$ ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ "$@" 3>&1 1>&4 4>&-)" \
       && __assume_rc=0 || __assume_rc=$?
   } 4>&1
   if [ "$__assume_rc" -ne 0 ] || [ -z "$__assume_code" ]; then

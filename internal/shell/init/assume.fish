@@ -15,7 +15,7 @@ function assume --description 'Get temporary AWS credentials into this shell'
     # and its fd 1 goes back to the caller's stdout, saved on fd 4 by the
     # block around it.
     begin
-        ASSUME_SHELL=fish ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ $argv 3>&1 1>&4 4>&- | read -z __assume_code
+        ASSUME_SHELL=fish ASSUME_SHELL_PID=$fish_pid ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ $argv 3>&1 1>&4 4>&- | read -z __assume_code
         set __assume_rc $pipestatus[1]
     end 4>&1
     if test "$__assume_rc" -eq 0; and test -n "$__assume_code"

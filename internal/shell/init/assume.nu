@@ -20,7 +20,7 @@ def --env --wrapped assume [...args: string] {
     # A failing external raises an error; catch it to keep its exit code.
     # The external is not the last statement of its block, so its stdout is
     # not captured but goes where the caller's goes.
-    let rc = (with-env {ASSUME_SHELL: 'nu', ASSUME_OUTPUT_FILE: $file} {
+    let rc = (with-env {ASSUME_SHELL: 'nu', ASSUME_SHELL_PID: ($nu.pid | into string), ASSUME_OUTPUT_FILE: $file} {
         try {
             run-external $bin ...$args
             $env.LAST_EXIT_CODE
@@ -28,11 +28,10 @@ def --env --wrapped assume [...args: string] {
             $env.LAST_EXIT_CODE
         }
     })
-    let changes = if $rc == 0 and ($file | path exists) {
-        open --raw $file | from json
-    } else {
-        {}
-    }
+    # A command that exports nothing (ls, --help, serve) leaves the file
+    # empty: no changes.
+    let text = if $rc == 0 and ($file | path exists) { open --raw $file | decode utf-8 } else { '' }
+    let changes = if ($text | str trim | is-empty) { {} } else { $text | from json }
     rm --permanent --recursive --force $dir
     # Unset first (null values), then set the rest.
     let gone = ($changes | columns | where {|name| ($changes | get $name) == null })

@@ -17,8 +17,10 @@ function assume {
   local __assume_code='' __assume_rc=1
   # In the command substitution, fd 3 becomes its pipe (the channel) and fd 1
   # goes back to the caller's stdout, saved on fd 4 by the group around it.
+  # ASSUME_SHELL_PID: $$ is this shell even in the subshell, so that `assume
+  # serve` stops when this shell exits (its parent, the subshell, waits for it).
   {
-    __assume_code="$(ASSUME_SHELL=zsh ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ "$@" 3>&1 1>&4 4>&-)" \
+    __assume_code="$(ASSUME_SHELL=zsh ASSUME_SHELL_PID=$$ ASSUME_OUTPUT_FD=3 @ASSUME_BIN@ "$@" 3>&1 1>&4 4>&-)" \
       && __assume_rc=0 || __assume_rc=$?
   } 4>&1
   if (( __assume_rc != 0 )) || [[ -z $__assume_code ]]; then

@@ -17,6 +17,21 @@ function __assume_epoch --argument-names t
     math "$days*86400 + "(string sub -s 12 -l 2 -- $t)"*3600 + "(string sub -s 15 -l 2 -- $t)"*60 + "(string sub -s 18 -l 2 -- $t)
 end
 
+function __assume_now
+    # Seconds since 1970 without starting a process (fish has no clock
+    # builtin): a prompt follows the end of the last command, which is the
+    # time fish's history recorded for it plus $CMD_DURATION. Only with no
+    # history at all (fish -c, fish_history set empty) does it run date.
+    set -l when (builtin history search --show-time='%s ' --max 1 2>/dev/null | string match -rg '^([0-9]+) ')
+    if test -n "$when"
+        set -l ms 0
+        string match -qr '^[0-9]+$' -- "$CMD_DURATION"; and set ms $CMD_DURATION
+        math "$when[1] + floor($ms / 1000)"
+    else
+        date +%s
+    end
+end
+
 function __assume_auto_refresh --on-event fish_prompt
     set -q AWS_PROFILE[1]; and set -q AWS_CREDENTIAL_EXPIRATION[1]; or return
     set -l t $AWS_CREDENTIAL_EXPIRATION
@@ -27,7 +42,7 @@ function __assume_auto_refresh --on-event fish_prompt
     if set -q ASSUME_AUTO_REFRESH_MARGIN[1]; and string match -qr '^[0-9]+$' -- $ASSUME_AUTO_REFRESH_MARGIN
         set margin $ASSUME_AUTO_REFRESH_MARGIN
     end
-    if test (math $exp - (date +%s)) -le $margin
+    if test (math $exp - (__assume_now)) -le $margin
         set -g __assume_tried "$AWS_ACCESS_KEY_ID $t"
         assume $AWS_PROFILE --auto-refresh </dev/null
     end
