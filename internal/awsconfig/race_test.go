@@ -1,0 +1,133 @@
+package awsconfig
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
+)
+
+// rewriteInPlace keeps rewriting path with content the way `aws configure
+// set` and a shell's `>` do: open with O_TRUNC, then write in pieces. It
+// stops with ctx and returns how many rewrites it made.
+func rewriteInPlace(ctx context.Context, t testing.TB, path string, content []byte, pause time.Duration) <-chan int {
+	done := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { done <- n }()
+		for ctx.Err() == nil {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|os.O_CREATE, 0o600)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			const pieces = 8
+			step := len(content)/pieces + 1
+			for off := 0; off < len(content); off += step {
+				f.Write(content[off:min(off+step, len(content))])
+				time.Sleep(100 * time.Microsecond)
+			}
+			f.Close()
+			n++
+			time.Sleep(pause)
+		}
+	}()
+	return done
+}
+
+func countHeaders(data []byte) int { return bytes.Count(data, []byte("\n[profile ")) }
+
+// Regression: an edit that read the file while another program had just
+// truncated it committed the truncated content (and an empty backup).
+func TestUpdateFileConcurrentTruncation(t *testing.T) {
+	old := quietFor
+	quietFor = 20 * time.Millisecond
+	defer func() { quietFor = old }()
+	path := filepath.Join(t.TempDir(), "credentials")
+	content := bigConfig(2000)
+	want := countHeaders(content)
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	writes := rewriteInPlace(ctx, t, path, content, 30*time.Millisecond)
+	ok, changed := 0, 0
+	for i := 0; i < 40; i++ {
+		var seen int
+		err := UpdateFile(path, 0o600, func(d *Document) error {
+			seen = countHeaders(d.Bytes())
+			return d.Set("profile acct-1-role", "x_edit", "1")
+		})
+		switch {
+		case err == nil:
+			ok++
+			if seen != want {
+				t.Errorf("edit %d committed a file of %d profiles, want %d", i, seen, want)
+			}
+			bak, _ := os.ReadFile(path + ".bak")
+			if n := countHeaders(bak); n != want {
+				t.Errorf("edit %d: the backup has %d profiles, want %d", i, n, want)
+			}
+		case errors.Is(err, atomicfile.ErrChanged):
+			changed++
+		default:
+			t.Fatalf("edit %d: %v", i, err)
+		}
+	}
+	cancel()
+	n := <-writes
+	t.Logf("%d edits committed, %d refused as changed, %d rewrites by the other program", ok, changed, n)
+	if ok == 0 {
+		t.Error("no edit went through")
+	}
+}
+
+// Regression: files of 256 KiB or more were memory-mapped, and a program
+// truncating the file while assume read it killed assume with SIGBUS
+// ("fatal error: fault"), possibly long after the read.
+func TestReadWhileTruncating(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	content := bigConfig(4000) // about 520 KB
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	writes := rewriteInPlace(ctx, t, path, content, 0)
+	var wg sync.WaitGroup
+	for r := 0; r < 2; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				files, err := Open(path, "")
+				if errors.Is(err, atomicfile.ErrChanged) {
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				// A reader may catch the writer between two pieces; what it
+				// read must still be what the file held.
+				if !bytes.HasPrefix(content, files.config) {
+					t.Errorf("read %d bytes that are not the file's", len(files.config))
+					return
+				}
+				var se *SyntaxError
+				if _, err := files.Load(); err != nil && !errors.As(err, &se) {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	cancel()
+	<-writes
+}
