@@ -31,7 +31,8 @@ var quietFor = 100 * time.Millisecond
 //  3. call edit; if it fails, or changes nothing, nothing is written;
 //  4. save the previous content as path+".bak" (0600), write the new content
 //     to a temporary file next to the file, fsync it, give it the file's
-//     mode (perm for a new file), and rename it over the file, unless the
+//     mode less any group or other access perm does not grant (a new file:
+//     perm), and rename it over the file, unless the
 //     file changed since it was read: then start again from step 2 (edit may
 //     be called several times), up to a few times, and then fail with an
 //     *atomicfile.ChangedError.
@@ -87,7 +88,9 @@ func updateOnce(path, target string, perm os.FileMode, edit func(*Document) erro
 		return nil
 	}
 	if stamp.Exists {
-		perm = stamp.Mode.Perm()
+		// The file keeps its mode, without group or other access that
+		// perm does not grant (credentials: none).
+		perm = stamp.Mode.Perm() & (perm | 0o700)
 		backup := old
 		if err := atomicfile.Write(path+".bak", backup, atomicfile.Options{Perm: 0o600}); err != nil {
 			return fmt.Errorf("updating %s: keeping a backup: %w", path, err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 )
 
@@ -33,6 +34,10 @@ func Path(getenv func(string) string) (string, error) {
 	}
 	return filepath.Join(home, ".config", "assume", "settings"), nil
 }
+
+// MaxFileSize is the largest settings file Load reads (1 MiB); a larger
+// one, or one that is not a regular file, is reported and ignored.
+const MaxFileSize = atomicfile.MaxSmallSize
 
 // Problem is a line of the settings file (or an environment variable) that
 // Load skipped.
@@ -78,7 +83,7 @@ func Load(getenv func(string) string) (*Settings, error) {
 	if err != nil {
 		return Parse("", nil, getenv), err
 	}
-	data, err := os.ReadFile(path)
+	data, _, err := atomicfile.Read(path, MaxFileSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Parse(path, nil, getenv), fmt.Errorf("reading the settings: %w", err)
 	}

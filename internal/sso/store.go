@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // DefaultCacheDir is ~/.aws/sso/cache, where the AWS CLI and SDKs keep SSO
@@ -91,38 +93,13 @@ func (s store) read(name string) ([]byte, error) {
 
 // write replaces a cache file atomically: a 0600 temporary file in the same
 // folder, synced, then renamed over the old one.
-func (s store) write(name string, data []byte) (err error) {
+func (s store) write(name string, data []byte) error {
 	if err := s.ensureDir(); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.dir, "."+name+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(s.path(name), data, atomicfile.Options{Perm: 0o600}); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path(name), err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("writing %s: %w", s.path(name), err)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, s.path(name)); err != nil {
-		return err
-	}
-	syncDir(s.dir)
 	return nil
 }
 

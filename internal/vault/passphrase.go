@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -197,7 +198,7 @@ func (k *PassphraseKey) create(pass string) (params, error) {
 	if err := os.MkdirAll(k.Dir, 0o700); err != nil {
 		return params{}, fmt.Errorf("creating encrypted keyring folder: %w", err)
 	}
-	tmp, err := writeTemp(k.Dir, ".params-*", content)
+	tmp, err := atomicfile.WriteTemp(k.ParamsPath(), content, 0o600, false)
 	if err != nil {
 		return params{}, fmt.Errorf("writing passphrase header: %w", err)
 	}
