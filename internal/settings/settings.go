@@ -259,13 +259,30 @@ func Set(path, key, value string) error {
 	if err != nil {
 		return err
 	}
-	v, err := sp.Check(value)
+	v, err := checkStorable(sp, value)
 	if err != nil {
 		return err
 	}
 	return awsconfig.UpdateFile(path, 0o600, func(d *awsconfig.Document) error {
 		return d.Set(Section, sp.Key, v)
 	})
+}
+
+// checkStorable is Check, and then makes sure the settings file can hold
+// the value unchanged: written as Set writes it, Load must read it back
+// (a value starting with '#' or ';', say, would read as a comment).
+func checkStorable(sp Spec, value string) (string, error) {
+	v, err := sp.Check(value)
+	if err != nil {
+		return "", err
+	}
+	doc, _ := awsconfig.Parse(nil)
+	if err := doc.Set(Section, sp.Key, v); err == nil {
+		if got := Parse("", doc.Bytes(), nil).vals[index(sp.Key)]; got.line > 0 && got.value == v {
+			return v, nil
+		}
+	}
+	return "", &InvalidValueError{Key: sp.Key, Value: value, Reason: "the settings file cannot hold it unchanged (a value cannot start with '#' or ';', nor hold them after a space)"}
 }
 
 // Unset removes key from the settings file at path, so that its default
