@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -130,4 +131,45 @@ func TestReadWhileTruncating(t *testing.T) {
 	wg.Wait()
 	cancel()
 	<-writes
+}
+
+// Regression: a symlinked config (dotfiles managers) was replaced by a
+// regular file on every edit. A symlink planted at the .bak name is
+// replaced, not written through, and one at the .lock name is refused.
+func TestUpdateFileSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "dotfiles"), 0o700)
+	real := filepath.Join(dir, "dotfiles", "config")
+	os.WriteFile(real, []byte("[profile a]\nregion = x\n"), 0o644)
+	path := filepath.Join(dir, "config")
+	if err := os.Symlink("dotfiles/config", path); err != nil {
+		t.Skip(err)
+	}
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("keep"), 0o600)
+	os.Symlink(victim, path+".bak")
+	if err := UpdateFile(path, 0o600, func(d *Document) error { return d.Set("profile a", "region", "y") }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the config is no longer a symlink")
+	}
+	if b, _ := os.ReadFile(real); string(b) != "[profile a]\nregion = y\n" {
+		t.Errorf("target = %q", b)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
+		t.Errorf("target mode %v", fi.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep" {
+		t.Errorf("the backup was written through a symlink: %q", b)
+	}
+	if b, _ := os.ReadFile(path + ".bak"); string(b) != "[profile a]\nregion = x\n" {
+		t.Errorf("backup = %q", b)
+	}
+	os.Remove(path + ".lock")
+	os.Symlink(victim, path+".lock")
+	err := UpdateFile(path, 0o600, func(d *Document) error { return d.Set("profile a", "region", "z") })
+	if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
+		t.Errorf("lock symlink: %v", err)
+	}
 }
