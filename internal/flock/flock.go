@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // Polling bounds of Lock: the first retry comes after minPoll, each later
@@ -91,8 +93,8 @@ func Lock(ctx context.Context, path string) (*Unlocker, error) {
 // TryLock takes the exclusive lock on the file at path if it is free, like
 // Lock, but without waiting: ok is false when someone else holds it.
 func TryLock(path string) (u *Unlocker, ok bool, err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("creating lock folder: %w", err)
+	if err := atomicfile.PrivateDir(filepath.Dir(path)); err != nil {
+		return nil, false, fmt.Errorf("lock folder: %w", err)
 	}
 	release, ok, err := tryLock(path)
 	if err != nil {

@@ -107,8 +107,8 @@ func (s *FileStore) Set(key string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return fmt.Errorf("creating vault folder: %w", err)
+	if err := atomicfile.PrivateDir(s.dir); err != nil {
+		return fmt.Errorf("cache folder: %w", err)
 	}
 	if err := atomicfile.Write(s.path(key), sealed, atomicfile.Options{Perm: 0o600}); err != nil {
 		return fmt.Errorf("writing vault entry: %w", err)
