@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -172,4 +173,81 @@ func TestUpdateFileSymlinks(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
 		t.Errorf("lock symlink: %v", err)
 	}
+}
+
+// Two populates and an export (UpdateFile in three goroutines) race with a
+// user's editor that saves by rename or in place, each save adding a line
+// to the file it has just read. The editor may drop assume's lines (it
+// does not lock), but assume must never drop the editor's: every line the
+// editor saved is in the final file.
+func TestUpdateFileRacesEditor(t *testing.T) {
+	old := quietFor
+	quietFor = 5 * time.Millisecond
+	defer func() { quietFor = old }()
+	path := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(path, []byte("[profile editor]\n[profile populate-0]\n[profile populate-1]\n[profile export]\n"), 0o600)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	saves := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { saves <- n }()
+		for ; ctx.Err() == nil; n++ {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			doc, err := Parse(data)
+			if err != nil {
+				t.Errorf("the editor read a broken file: %v", err)
+				return
+			}
+			doc.Set("profile editor", "e_"+strconv.Itoa(n), "1")
+			if n%2 == 0 { // save by rename
+				os.WriteFile(path+".swp", doc.Bytes(), 0o600)
+				os.Rename(path+".swp", path)
+			} else { // save in place
+				os.WriteFile(path, doc.Bytes(), 0o600)
+			}
+			time.Sleep(time.Duration(n%7) * time.Millisecond)
+		}
+	}()
+	var wg sync.WaitGroup
+	for _, who := range []string{"populate-0", "populate-1", "export"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				err := UpdateFile(path, 0o600, func(d *Document) error {
+					return d.Set("profile "+who, "a_"+strconv.Itoa(i), "1")
+				})
+				if err != nil && !errors.Is(err, atomicfile.ErrChanged) {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	cancel()
+	n := <-saves
+	files, err := Open(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := files.Profile("editor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lost []string
+	for i := 0; i < n; i++ {
+		if !p.Get("e_" + strconv.Itoa(i)).Set {
+			lost = append(lost, "e_"+strconv.Itoa(i))
+		}
+	}
+	if len(lost) > 0 {
+		t.Errorf("%d of the editor's %d saves lost: %v", len(lost), n, lost)
+	}
+	t.Logf("editor saved %d times", n)
 }
