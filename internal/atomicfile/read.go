@@ -148,7 +148,13 @@ func readOnce(path string, limit int64) ([]byte, Stamp, error) {
 	if before.Size > limit {
 		return nil, Stamp{}, &TooLargeError{Path: path, Size: before.Size, Limit: limit}
 	}
-	data := make([]byte, before.Size)
+	data, free := alloc(before.Size)
+	ok := false
+	defer func() {
+		if !ok {
+			free()
+		}
+	}()
 	if _, err := io.ReadFull(f, data); err != nil {
 		if err == io.ErrUnexpectedEOF || err == io.EOF {
 			return nil, Stamp{}, errRetry // shrank while being read
@@ -171,6 +177,7 @@ func readOnce(path string, limit int64) ([]byte, Stamp, error) {
 	if now, err := StatPath(path); err != nil || !now.Same(before) {
 		return nil, Stamp{}, errRetry
 	}
+	ok = true
 	return data, before, nil
 }
 
