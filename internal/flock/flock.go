@@ -111,7 +111,7 @@ func TryLock(path string) (u *Unlocker, ok bool, err error) {
 // forbids reading a locked file). It is for messages only: the PID may be
 // stale or reused.
 func Holder(path string) int {
-	b, err := os.ReadFile(path)
+	b, _, err := atomicfile.Read(path, 4096)
 	if err != nil {
 		return 0
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -76,19 +75,8 @@ func (s store) ensureDir() error {
 
 // read returns a cache file's bytes; a missing file is fs.ErrNotExist.
 func (s store) read(name string) ([]byte, error) {
-	f, err := os.Open(s.path(name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCacheFile {
-		return nil, errors.New("file too large")
-	}
-	return data, nil
+	data, _, err := atomicfile.Read(s.path(name), maxCacheFile)
+	return data, err
 }
 
 // write replaces a cache file atomically: a 0600 temporary file in the same

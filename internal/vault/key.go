@@ -76,7 +76,7 @@ func readKeyFile(path string) ([]byte, error) {
 	// A file shorter than a full key can only be seen while another process
 	// creates it without hard links (the O_EXCL fallback); wait briefly.
 	for try := 0; ; try++ {
-		b, err := os.ReadFile(path)
+		b, _, err := atomicfile.Read(path, atomicfile.MaxSmallSize)
 		if err != nil {
 			return nil, fmt.Errorf("reading cache key: %w", err)
 		}

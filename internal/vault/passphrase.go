@@ -122,7 +122,7 @@ func (k *PassphraseKey) MasterKey() ([]byte, error) {
 	if k.key != nil {
 		return k.key, nil
 	}
-	b, err := os.ReadFile(k.ParamsPath())
+	b, err := readSmall(k.ParamsPath())
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading passphrase header: %w", err)
@@ -208,11 +208,17 @@ func (k *PassphraseKey) create(pass string) (params, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return params{}, fmt.Errorf("writing passphrase header: %w", err)
 		}
-		b, err := os.ReadFile(k.ParamsPath())
+		b, err := readSmall(k.ParamsPath())
 		if err != nil {
 			return params{}, fmt.Errorf("reading passphrase header: %w", err)
 		}
 		return parseParams(b)
 	}
 	return p, nil
+}
+
+// readSmall reads a small regular file of the store (a header, a key).
+func readSmall(path string) ([]byte, error) {
+	b, _, err := atomicfile.Read(path, atomicfile.MaxSmallSize)
+	return b, err
 }
