@@ -83,6 +83,9 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 		if errors.As(err, &ee) {
 			return credPath, err
 		}
+		if errors.Is(err, atomicfile.ErrChanged) {
+			return credPath, withCode(ExitFailure, err) // says what to do
+		}
 		return credPath, withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "check the file's and folder's permissions")
 	}
 	return credPath, nil
