@@ -84,12 +84,12 @@ func WriteTemp(target string, data []byte, perm fs.FileMode, noSync bool) (strin
 		}
 	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("cannot create a file in %s: %w", dir, bare(err))
 	}
 	fail := func(err error) (string, error) {
 		f.Close()
 		os.Remove(tmp)
-		return "", err
+		return "", bare(err)
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
@@ -104,9 +104,19 @@ func WriteTemp(target string, data []byte, perm fs.FileMode, noSync bool) (strin
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return "", bare(err)
 	}
 	return tmp, nil
+}
+
+// bare drops the *PathError around err: the temporary file's name means
+// nothing to the user, who is told which file was being written.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
