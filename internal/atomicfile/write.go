@@ -54,7 +54,7 @@ func Write(path string, data []byte, o Options) error {
 	}
 	if err := replace(tmp, target, o.Expect); err != nil {
 		os.Remove(tmp)
-		return err
+		return bare(err)
 	}
 	if !o.NoSync {
 		syncDir(dir)
@@ -84,7 +84,7 @@ func WriteTemp(target string, data []byte, perm fs.FileMode, noSync bool) (strin
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot create a file in %s: %w", dir, bare(err))
+		return "", bare(err)
 	}
 	fail := func(err error) (string, error) {
 		f.Close()
@@ -115,6 +115,10 @@ func bare(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
