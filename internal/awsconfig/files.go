@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // Properties maps lower-case keys to their values.
@@ -71,7 +73,7 @@ func readOptional(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, err := readFile(path)
+	data, _, err := atomicfile.Read(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -81,11 +83,9 @@ func readOptional(path string) ([]byte, error) {
 	return data, nil
 }
 
-// mapThreshold is the size from which a file is mapped instead of read:
-// copying a large file into fresh heap memory costs a page fault per 4 KiB
-// touched, which on some virtual machines is most of the time a lookup in a
-// 10,000-profile config takes; a populated mapping costs one system call.
-const mapThreshold = 256 << 10
+// MaxFileSize is the largest config or credentials file assume reads or
+// edits (64 MiB); a larger one is refused with an *atomicfile.TooLargeError.
+const MaxFileSize = atomicfile.MaxConfigSize
 
 // NewFiles wraps file contents that are already in memory. The paths are only
 // used to label values and errors.

@@ -195,3 +195,23 @@ func BenchmarkLoad10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenLookup10k is the cached path's file work: read a
+// 10,000-profile config from disk and look one profile up.
+func BenchmarkOpenLookup10k(b *testing.B) {
+	dir := b.TempDir()
+	cfg := filepath.Join(dir, "config")
+	if err := os.WriteFile(cfg, bigConfig(10000), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		files, err := Open(cfg, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, found, err := files.Profile("acct-5000-role"); err != nil || !found {
+			b.Fatal(found, err)
+		}
+	}
+}

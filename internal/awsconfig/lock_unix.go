@@ -3,6 +3,8 @@
 package awsconfig
 
 import (
+	"errors"
+	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -10,9 +12,13 @@ import (
 
 // lockFile takes an exclusive flock on path (created 0600), waiting for other
 // holders, and returns the function that releases it. The lock file itself
-// stays: removing it would let two processes lock different files.
+// stays: removing it would let two processes lock different files. A
+// symlink at path is refused (O_NOFOLLOW), never followed.
 func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link; remove it", path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -30,13 +36,4 @@ func lockFile(path string) (func(), error) {
 		unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		f.Close()
 	}, nil
-}
-
-// syncDir makes a rename in dir durable. Failures are ignored: the rename
-// has happened and only its durability across a crash is at stake.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

@@ -26,6 +26,3 @@ func lockFile(path string) (func(), error) {
 		f.Close()
 	}, nil
 }
-
-// syncDir is a no-op: Windows cannot open a folder to flush it.
-func syncDir(string) {}

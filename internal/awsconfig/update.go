@@ -4,27 +4,49 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
+
+// editAttempts is how often UpdateFile starts over when another program
+// changed the file during an edit, before it gives up with an
+// *atomicfile.ChangedError.
+const editAttempts = 5
+
+// quietFor is how long a file must have been left alone before UpdateFile
+// edits it: a program rewriting it in place (aws configure set opens it with
+// O_TRUNC, then writes) is given that long to finish.
+var quietFor = 100 * time.Millisecond
 
 // UpdateFile edits the file at path under an exclusive cross-process lock
 // and replaces it atomically:
 //
 //  1. create the folder (0700) if needed and lock path+".lock";
-//  2. read the file (a missing file is an empty Document) and parse it; a
-//     file with a syntax error is left alone and the *SyntaxError returned;
+//  2. read the file (a missing file is an empty Document) once nothing has
+//     written it for a moment, and parse it; a file with a syntax error is
+//     left alone and the *SyntaxError returned;
 //  3. call edit; if it fails, or changes nothing, nothing is written;
 //  4. save the previous content as path+".bak" (0600), write the new content
-//     to a temporary file in the same folder, fsync it, give it perm, and
-//     rename it over path.
+//     to a temporary file next to the file, fsync it, give it the file's
+//     mode less any group or other access perm does not grant (a new file:
+//     perm), and rename it over the file, unless the
+//     file changed since it was read: then start again from step 2 (edit may
+//     be called several times), up to a few times, and then fail with an
+//     *atomicfile.ChangedError.
 //
-// A reader therefore sees either the old or the new file, never a mix, and
-// two assume processes editing at once do not lose each other's changes.
+// A symlink at path stays a link: the file it points to is replaced. A
+// reader therefore sees either the old or the new file, never a mix, and
+// neither two assume processes editing at once nor another program
+// rewriting the file meanwhile lose each other's changes.
 func UpdateFile(path string, perm os.FileMode, edit func(*Document) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	target, err := atomicfile.Resolve(path)
+	if err != nil {
+		return fmt.Errorf("updating %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("updating %s: %w", path, err)
 	}
 	unlock, err := lockFile(path + ".lock")
@@ -33,9 +55,21 @@ func UpdateFile(path string, perm os.FileMode, edit func(*Document) error) error
 	}
 	defer unlock()
 
-	old, err := os.ReadFile(path)
-	existed := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for attempt := 1; ; attempt++ {
+		err := updateOnce(path, target, perm, edit)
+		if !errors.Is(err, atomicfile.ErrChanged) || attempt == editAttempts {
+			return err
+		}
+	}
+}
+
+func updateOnce(path, target string, perm os.FileMode, edit func(*Document) error) error {
+	old, stamp, err := atomicfile.ReadQuiet(target, MaxFileSize, quietFor)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		var ce *atomicfile.ChangedError
+		if errors.As(err, &ce) {
+			return &atomicfile.ChangedError{Path: path, Op: "editing"}
+		}
 		return fmt.Errorf("updating %s: %w", path, err)
 	}
 	doc, err := Parse(old)
@@ -50,53 +84,25 @@ func UpdateFile(path string, perm os.FileMode, edit func(*Document) error) error
 		return err
 	}
 	data := doc.Bytes()
-	if bytes.Equal(data, old) && (existed || len(data) == 0) {
+	if bytes.Equal(data, old) && (stamp.Exists || len(data) == 0) {
 		return nil
 	}
-	if existed {
-		if err := writeAtomic(path+".bak", old, 0o600); err != nil {
+	if stamp.Exists {
+		// The file keeps its mode, without group or other access that
+		// perm does not grant (credentials: none).
+		perm = stamp.Mode.Perm() & (perm | 0o700)
+		backup := old
+		if err := atomicfile.Write(path+".bak", backup, atomicfile.Options{Perm: 0o600}); err != nil {
 			return fmt.Errorf("updating %s: keeping a backup: %w", path, err)
 		}
 	}
-	if err := writeAtomic(path, data, perm); err != nil {
+	err = atomicfile.Write(target, data, atomicfile.Options{Perm: perm, Expect: &stamp})
+	var ce *atomicfile.ChangedError
+	if errors.As(err, &ce) {
+		return &atomicfile.ChangedError{Path: path, Op: "editing"}
+	}
+	if err != nil {
 		return fmt.Errorf("updating %s: %w", path, err)
 	}
-	return nil
-}
-
-// writeAtomic writes data to a temporary file next to path and renames it
-// over path.
-func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(perm); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	syncDir(dir)
 	return nil
 }

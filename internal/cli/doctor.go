@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/doctor"
 	"github.com/assume-cli/assume/internal/flags"
@@ -100,7 +101,7 @@ func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 
 // readIfExists reads a file; a missing file is nil data and no error.
 func readIfExists(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, _, err := atomicfile.Read(path, atomicfile.MaxConfigSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -86,6 +86,9 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 		if errors.As(err, &ee) {
 			return credPath, err
 		}
+		if errors.Is(err, atomicfile.ErrChanged) {
+			return credPath, withCode(ExitFailure, err) // says what to do
+		}
 		return credPath, withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "check the file's and folder's permissions")
 	}
 	return credPath, nil
@@ -126,30 +129,9 @@ func writeDotenv(path string, r *resolved) error {
 	for _, v := range exportVars(r).set {
 		fmt.Fprintf(&b, "%s=%s\n", v.k, dotenvQuote(v.v))
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".assume-env-*")
+	err := atomicfile.Write(path, []byte(b.String()), atomicfile.Options{Perm: 0o600, FollowSymlink: true})
 	if err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the folder exists and is writable")
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
-	}
-	if _, err := f.WriteString(b.String()); err != nil {
-		f.Close()
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
-	}
-	if err := f.Close(); err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)))
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the path is not a folder and is writable")
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the folder exists and is writable and that the path is not a folder")
 	}
 	return nil
 }

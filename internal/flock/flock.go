@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // Polling bounds of Lock: the first retry comes after minPoll, each later
@@ -91,8 +93,8 @@ func Lock(ctx context.Context, path string) (*Unlocker, error) {
 // TryLock takes the exclusive lock on the file at path if it is free, like
 // Lock, but without waiting: ok is false when someone else holds it.
 func TryLock(path string) (u *Unlocker, ok bool, err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("creating lock folder: %w", err)
+	if err := atomicfile.PrivateDir(filepath.Dir(path)); err != nil {
+		return nil, false, fmt.Errorf("lock folder: %w", err)
 	}
 	release, ok, err := tryLock(path)
 	if err != nil {
@@ -109,7 +111,7 @@ func TryLock(path string) (u *Unlocker, ok bool, err error) {
 // forbids reading a locked file). It is for messages only: the PID may be
 // stale or reused.
 func Holder(path string) int {
-	b, err := os.ReadFile(path)
+	b, _, err := atomicfile.Read(path, 4096)
 	if err != nil {
 		return 0
 	}

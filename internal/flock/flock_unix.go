@@ -3,6 +3,7 @@
 package flock
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -12,7 +13,10 @@ import (
 // while the lock is held; the kernel releases the lock when it is closed,
 // including when the process dies.
 func tryLock(path string) (release func() error, ok bool, err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, false, errors.New("the lock file is a symbolic link; remove it")
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // MaxHistory is the number of uses the history file keeps.
@@ -56,10 +58,11 @@ func HistoryPath(getenv func(string) string) (string, error) {
 // on with an empty history.
 func LoadHistory(path string) (*History, error) {
 	h := &History{path: path}
-	data, err := os.ReadFile(path)
+	data, _, err := atomicfile.Read(path, atomicfile.MaxSmallSize)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return h, nil
+		var tl *atomicfile.TooLargeError
+		if errors.Is(err, fs.ErrNotExist) || errors.As(err, &tl) {
+			return h, nil // too large: damaged, read as empty
 		}
 		return h, fmt.Errorf("reading history: %w", err)
 	}
@@ -120,7 +123,7 @@ func (h *History) Record(profile string, at time.Time) error {
 		h.uses = appendUse(h.uses, Use{Profile: profile, At: at})
 		return nil
 	}
-	if data, err := os.ReadFile(h.path); err == nil {
+	if data, _, err := atomicfile.Read(h.path, atomicfile.MaxSmallSize); err == nil {
 		h.uses = parseHistory(data)
 	}
 	h.uses = appendUse(h.uses, Use{Profile: profile, At: at})
@@ -139,31 +142,13 @@ func appendUse(uses []Use, u Use) []Use {
 }
 
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".history-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op once renamed
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	// No fsync: the history is recorded on every interactive assume, and a
 	// file lost in a crash only resets the ordering (a damaged file reads
 	// as empty).
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, data, atomicfile.Options{Perm: 0o600, FollowSymlink: true, NoSync: true})
 }
 
 // Frecency returns each profile's frecency at now: the sum over its uses of

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 )
 
@@ -280,18 +281,14 @@ func replaceDocument(doc *awsconfig.Document, data []byte) error {
 // readConfig reads the config file (missing is empty) and the permissions a
 // rewrite keeps (0600 for a new file).
 func readConfig(path string) ([]byte, os.FileMode, error) {
-	data, err := os.ReadFile(path)
+	data, st, err := atomicfile.Read(path, awsconfig.MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, 0o600, nil
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading %s: %w", path, err)
 	}
-	perm := os.FileMode(0o600)
-	if fi, err := os.Stat(path); err == nil {
-		perm = fi.Mode().Perm()
-	}
-	return data, perm, nil
+	return data, st.Mode.Perm(), nil
 }
 
 // current is the config file as populate reads it.

@@ -207,8 +207,9 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
-// FuzzCheck: an accepted value is canonical (checking it again gives it
-// back), fits on one line, and never starts or ends with white space.
+// FuzzCheck: a value that Set accepts (Check, then checkStorable) is
+// canonical (checking it again gives it back), fits on one line, never
+// starts or ends with white space, and reads back unchanged from the file.
 func FuzzCheck(f *testing.F) {
 	for _, sp := range specs {
 		f.Add(sp.Key, sp.Default)
@@ -219,12 +220,14 @@ func FuzzCheck(f *testing.F) {
 	f.Add("browser", "x {url}")
 	f.Add("default_region", "us-gov-west-1")
 	f.Add("cache_margin", "1h")
+	f.Add("browser", "#00000{url}") // read back as a comment: refused
+	f.Add("browser", ";x {url}")
 	f.Fuzz(func(t *testing.T, key, value string) {
 		sp, err := Lookup(key)
 		if err != nil {
 			return
 		}
-		v, err := sp.Check(value)
+		v, err := checkStorable(sp, value)
 		if err != nil {
 			return
 		}

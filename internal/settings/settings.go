@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 )
 
@@ -33,6 +34,10 @@ func Path(getenv func(string) string) (string, error) {
 	}
 	return filepath.Join(home, ".config", "assume", "settings"), nil
 }
+
+// MaxFileSize is the largest settings file Load reads (1 MiB); a larger
+// one, or one that is not a regular file, is reported and ignored.
+const MaxFileSize = atomicfile.MaxSmallSize
 
 // Problem is a line of the settings file (or an environment variable) that
 // Load skipped.
@@ -78,7 +83,7 @@ func Load(getenv func(string) string) (*Settings, error) {
 	if err != nil {
 		return Parse("", nil, getenv), err
 	}
-	data, err := os.ReadFile(path)
+	data, _, err := atomicfile.Read(path, MaxFileSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Parse(path, nil, getenv), fmt.Errorf("reading the settings: %w", err)
 	}
@@ -254,13 +259,30 @@ func Set(path, key, value string) error {
 	if err != nil {
 		return err
 	}
-	v, err := sp.Check(value)
+	v, err := checkStorable(sp, value)
 	if err != nil {
 		return err
 	}
 	return awsconfig.UpdateFile(path, 0o600, func(d *awsconfig.Document) error {
 		return d.Set(Section, sp.Key, v)
 	})
+}
+
+// checkStorable is Check, and then makes sure the settings file can hold
+// the value unchanged: written as Set writes it, Load must read it back
+// (a value starting with '#' or ';', say, would read as a comment).
+func checkStorable(sp Spec, value string) (string, error) {
+	v, err := sp.Check(value)
+	if err != nil {
+		return "", err
+	}
+	doc, _ := awsconfig.Parse(nil)
+	if err := doc.Set(Section, sp.Key, v); err == nil {
+		if got := Parse("", doc.Bytes(), nil).vals[index(sp.Key)]; got.line > 0 && got.value == v {
+			return v, nil
+		}
+	}
+	return "", &InvalidValueError{Key: sp.Key, Value: value, Reason: "the settings file cannot hold it unchanged (a value cannot start with '#' or ';', nor hold them after a space)"}
 }
 
 // Unset removes key from the settings file at path, so that its default

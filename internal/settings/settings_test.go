@@ -2,6 +2,7 @@ package settings
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -368,5 +369,21 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse("f", data, getenv)
+	}
+}
+
+// Regression: Check accepted "#00000{url}", which the file reads back as a
+// comment; Set refuses what it cannot store unchanged and writes nothing.
+func TestSetRefusesUnstorable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings")
+	for _, v := range []string{"#00000{url}", ";x {url}"} {
+		err := Set(path, "browser", v)
+		var iv *InvalidValueError
+		if !errors.As(err, &iv) || !strings.Contains(err.Error(), "cannot hold it unchanged") {
+			t.Errorf("Set(browser, %q) = %v", v, err)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the file was written: %v", err)
 	}
 }

@@ -9,6 +9,3 @@ import "os"
 func tryLock(*os.File) (bool, error) { return false, nil }
 
 func unlock(*os.File) {}
-
-// syncDir is a no-op on these platforms.
-func syncDir(string) {}

@@ -25,11 +25,3 @@ func tryLock(f *os.File) (busy bool, err error) {
 }
 
 func unlock(f *os.File) { unix.Flock(int(f.Fd()), unix.LOCK_UN) }
-
-// syncDir makes a rename in dir durable; failures only cost durability.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-}

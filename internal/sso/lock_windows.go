@@ -23,6 +23,3 @@ func tryLock(f *os.File) (busy bool, err error) {
 func unlock(f *os.File) {
 	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }
-
-// syncDir is a no-op: Windows cannot open a folder to flush it.
-func syncDir(string) {}

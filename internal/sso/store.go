@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // DefaultCacheDir is ~/.aws/sso/cache, where the AWS CLI and SDKs keep SSO
@@ -74,55 +75,19 @@ func (s store) ensureDir() error {
 
 // read returns a cache file's bytes; a missing file is fs.ErrNotExist.
 func (s store) read(name string) ([]byte, error) {
-	f, err := os.Open(s.path(name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCacheFile {
-		return nil, errors.New("file too large")
-	}
-	return data, nil
+	data, _, err := atomicfile.Read(s.path(name), maxCacheFile)
+	return data, err
 }
 
 // write replaces a cache file atomically: a 0600 temporary file in the same
 // folder, synced, then renamed over the old one.
-func (s store) write(name string, data []byte) (err error) {
+func (s store) write(name string, data []byte) error {
 	if err := s.ensureDir(); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.dir, "."+name+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(s.path(name), data, atomicfile.Options{Perm: 0o600}); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path(name), err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("writing %s: %w", s.path(name), err)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, s.path(name)); err != nil {
-		return err
-	}
-	syncDir(s.dir)
 	return nil
 }
 

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // magic starts every file of format version 1.
@@ -71,7 +73,7 @@ func (s *FileStore) Get(key string) ([]byte, error) {
 		return nil, ErrEmptyKey
 	}
 	p := s.path(key)
-	b, err := os.ReadFile(p)
+	b, _, err := atomicfile.Read(p, atomicfile.MaxSmallSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotFound
 	}
@@ -105,15 +107,10 @@ func (s *FileStore) Set(key string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return fmt.Errorf("creating vault folder: %w", err)
+	if err := atomicfile.PrivateDir(s.dir); err != nil {
+		return fmt.Errorf("cache folder: %w", err)
 	}
-	tmp, err := writeTemp(s.dir, ".tmp-*", sealed)
-	if err != nil {
-		return fmt.Errorf("writing vault entry: %w", err)
-	}
-	if err := os.Rename(tmp, s.path(key)); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.Write(s.path(key), sealed, atomicfile.Options{Perm: 0o600}); err != nil {
 		return fmt.Errorf("writing vault entry: %w", err)
 	}
 	return nil
@@ -154,7 +151,7 @@ func (s *FileStore) List(prefix string) ([]string, error) {
 		if !e.Type().IsRegular() || !isHexName(e.Name()) {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(s.dir, e.Name()))
+		b, _, err := atomicfile.Read(filepath.Join(s.dir, e.Name()), atomicfile.MaxSmallSize)
 		if err != nil {
 			continue // removed meanwhile, or unreadable: not ours to report
 		}

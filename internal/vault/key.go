@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
 )
 
 // KeySize is the size of a master key in bytes (AES-256).
@@ -74,7 +76,7 @@ func readKeyFile(path string) ([]byte, error) {
 	// A file shorter than a full key can only be seen while another process
 	// creates it without hard links (the O_EXCL fallback); wait briefly.
 	for try := 0; ; try++ {
-		b, err := os.ReadFile(path)
+		b, _, err := atomicfile.Read(path, atomicfile.MaxSmallSize)
 		if err != nil {
 			return nil, fmt.Errorf("reading cache key: %w", err)
 		}
@@ -111,7 +113,7 @@ func createKeyFile(path string) ([]byte, error) {
 	content = hex.AppendEncode(content, key)
 	content = append(content, '\n')
 
-	tmp, err := writeTemp(dir, ".cache-key-*", content)
+	tmp, err := atomicfile.WriteTemp(path, content, 0o600, false)
 	if err != nil {
 		return nil, fmt.Errorf("writing cache key: %w", err)
 	}
@@ -146,25 +148,4 @@ func createKeyFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("creating cache key: %w", err)
 	}
 	return key, nil
-}
-
-// writeTemp writes content to a new 0600 file in dir, synced and closed, and
-// returns its name.
-func writeTemp(dir, pattern string, content []byte) (string, error) {
-	f, err := os.CreateTemp(dir, pattern) // CreateTemp uses mode 0600
-	if err != nil {
-		return "", err
-	}
-	_, err = f.Write(content)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/assume-cli/assume/internal/atomicfile"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -121,7 +122,7 @@ func (k *PassphraseKey) MasterKey() ([]byte, error) {
 	if k.key != nil {
 		return k.key, nil
 	}
-	b, err := os.ReadFile(k.ParamsPath())
+	b, err := readSmall(k.ParamsPath())
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading passphrase header: %w", err)
@@ -197,7 +198,7 @@ func (k *PassphraseKey) create(pass string) (params, error) {
 	if err := os.MkdirAll(k.Dir, 0o700); err != nil {
 		return params{}, fmt.Errorf("creating encrypted keyring folder: %w", err)
 	}
-	tmp, err := writeTemp(k.Dir, ".params-*", content)
+	tmp, err := atomicfile.WriteTemp(k.ParamsPath(), content, 0o600, false)
 	if err != nil {
 		return params{}, fmt.Errorf("writing passphrase header: %w", err)
 	}
@@ -207,11 +208,17 @@ func (k *PassphraseKey) create(pass string) (params, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return params{}, fmt.Errorf("writing passphrase header: %w", err)
 		}
-		b, err := os.ReadFile(k.ParamsPath())
+		b, err := readSmall(k.ParamsPath())
 		if err != nil {
 			return params{}, fmt.Errorf("reading passphrase header: %w", err)
 		}
 		return parseParams(b)
 	}
 	return p, nil
+}
+
+// readSmall reads a small regular file of the store (a header, a key).
+func readSmall(path string) ([]byte, error) {
+	b, _, err := atomicfile.Read(path, atomicfile.MaxSmallSize)
+	return b, err
 }

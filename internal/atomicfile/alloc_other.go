@@ -1,0 +1,5 @@
+//go:build !linux
+
+package atomicfile
+
+func alloc(n int64) ([]byte, func()) { return make([]byte, n), func() {} }

@@ -1,5 +1,0 @@
-//go:build unix && !linux
-
-package awsconfig
-
-const mapPopulate = 0
