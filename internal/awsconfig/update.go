@@ -54,7 +54,7 @@ func UpdateFile(path string, perm os.FileMode, edit func(*Document) error) error
 		return nil
 	}
 	if existed {
-		if err := writeAtomic(path+".bak", old, 0o600); err != nil {
+		if err := writeAtomic(path+".bak", Backup(old, data), 0o600); err != nil {
 			return fmt.Errorf("updating %s: keeping a backup: %w", path, err)
 		}
 	}

@@ -99,18 +99,20 @@ var helpTopics = []commandHelp{
 	},
 	{
 		name: "creds",
-		usage: []string{"creds import PROFILE", "creds add PROFILE [--stdin] [--force]", "creds ls [--json]",
+		usage: []string{"creds import PROFILE [--yes]", "creds add PROFILE [--stdin] [--force]", "creds ls [--json]",
 			"creds rotate PROFILE", "creds export PROFILE [--yes]", "creds rm PROFILE [--yes]"},
 		about: "Keeps IAM users' long-lived access keys in the OS keychain (macOS Keychain, Windows Credential\n" +
 			"Manager, Secret Service, pass, or a passphrase-encrypted file) instead of ~/.aws/credentials.\n" +
 			"import moves a profile's keys there and sets credential_process = assume credential-process\n" +
 			"--profile PROFILE (lossless, atomic, backed up); add asks for them (not echoed); rotate creates a\n" +
 			"new key through IAM, stores and verifies it, then deletes the old one; export writes them back in\n" +
-			"plain text. docs/keychain.md has the details; ASSUME_KEYCHAIN or the keychain setting choose.",
+			"plain text. Backups (.bak) never keep a secret an edit removed: its value reads REDACTED-by-assume;\n" +
+			"import offers to redact plaintext backups of earlier versions. docs/keychain.md has the details;\n" +
+			"ASSUME_KEYCHAIN or the keychain setting choose.",
 		flags: [][2]string{
 			{"    --stdin", "add: read the key id and the secret from two lines of stdin"},
 			{"    --force", "add: replace the credentials the profile has"},
-			{"-y, --yes", "rm, export: do not ask for confirmation"},
+			{"-y, --yes", "rm, export: do not ask for confirmation; import: redact old plaintext backups without asking"},
 			{"    --json", "ls: machine-readable output (never secrets)"},
 		},
 		examples: []string{"assume creds import my-user", "assume creds rotate my-user", "assume creds ls --json"},
