@@ -150,7 +150,9 @@ var helpTopics = []commandHelp{
 		name:  "serve",
 		usage: []string{"serve PROFILE [--addr HOST:PORT] [--print sh|fish|pwsh|json]"},
 		about: "Serves PROFILE's credentials on a local container-credentials endpoint that renews them before\n" +
-			"they expire, for IDEs and long jobs. Prints the variables that point SDKs at it.",
+			"they expire, for IDEs and long jobs. Prints the variables that point SDKs at it, bearer token\n" +
+			"included: stdout redirected to a file other users can read is made 0600 first (refused when\n" +
+			"that is not possible).",
 		flags: [][2]string{
 			{"    --addr HOST:PORT", "listen here (default: a free loopback port)"},
 			{"    --print FORMAT", "how to print the variables"},
