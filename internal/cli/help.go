@@ -163,7 +163,8 @@ var helpTopics = []commandHelp{
 		name:  "sso",
 		usage: []string{"sso login [PROFILE | --sso-session NAME]", "sso logout [--sso-session NAME]", "sso ls [--sso-session NAME]", "sso populate [--sso-session NAME] [--prefix P] [--name-template T] [--prune] [--dry-run]"},
 		about: "IAM Identity Center. `login` signs in (browser, PKCE; device code without a browser) and shares\n" +
-			"the token cache ~/.aws/sso/cache with the AWS CLI both ways. `ls` lists the accounts and roles.\n" +
+			"the token cache ~/.aws/sso/cache with the AWS CLI both ways. `logout` signs out and drops the\n" +
+			"cached role credentials that came from the session. `ls` lists the accounts and roles.\n" +
 			"`populate` writes one profile per account and role into a managed block of ~/.aws/config\n" +
 			"(lossless, atomic, backed up); --prune removes profiles of roles that are gone.",
 		flags: [][2]string{
