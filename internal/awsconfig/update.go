@@ -91,7 +91,7 @@ func updateOnce(path, target string, perm os.FileMode, edit func(*Document) erro
 		// The file keeps its mode, without group or other access that
 		// perm does not grant (credentials: none).
 		perm = stamp.Mode.Perm() & (perm | 0o700)
-		backup := old
+		backup := Backup(old, data)
 		if err := atomicfile.Write(path+".bak", backup, atomicfile.Options{Perm: 0o600}); err != nil {
 			return fmt.Errorf("updating %s: keeping a backup: %w", path, err)
 		}

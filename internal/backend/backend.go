@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/settings"
@@ -36,6 +37,7 @@ const (
 // (one request over the private channel), "exec" (--exec through a
 // credentials endpoint), "endpoint" (assume serve) and "sso".
 func Main(args []string, s *term.Streams) int {
+	harden.Process(s)
 	if len(args) > 0 {
 		switch args[0] {
 		case "exec":

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -100,7 +101,7 @@ func runExec(args []string, s *term.Streams) int {
 
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]
-	cmd.Env = e.childEnv(s.Environ())
+	cmd.Env = harden.Scrub(e.childEnv(s.Environ()))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.In, s.Out, s.Err
 	if err := cmd.Start(); err != nil {
 		s.Errorf("cannot run %q: %v", argv[0], err)

@@ -3,7 +3,10 @@ package backend
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -53,6 +56,9 @@ func runEndpoint(args []string, s *term.Streams) int {
 		return reportFailure(s, err)
 	}
 	defer e.srv.Close()
+	if err := privateOutput(s); err != nil {
+		return reportFailure(s, err)
+	}
 	code, err := shell.Emit(format, e.vars())
 	if err != nil {
 		return reportFailure(s, badUsage{err})
@@ -92,4 +98,26 @@ func shellPid(getenv func(string) string) int {
 		return 0
 	}
 	return pid
+}
+
+// privateOutput keeps the bearer token that serve prints out of a file
+// other users can read (`assume serve prod > file &` under umask 022): when
+// stdout is a regular file with group or other permission bits, it is made
+// 0600 before anything is written (a notice says so); a file that cannot be
+// changed (not the user's) is refused. Terminals and pipes are left alone.
+func privateOutput(s *term.Streams) error {
+	f, ok := s.Out.(*os.File)
+	if !ok || runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return badUsage{fmt.Errorf("stdout is a file other users can read (mode %04o) and cannot be made private (%v): serve prints a bearer token there; "+
+			"write to a file of your own made under umask 077: (umask 077; assume serve PROFILE > FILE)", fi.Mode().Perm(), errors.Unwrap(err))}
+	}
+	s.Noticef("made stdout, a file other users could read (mode %04o), private (0600): it will hold the bearer token", fi.Mode().Perm())
+	return nil
 }

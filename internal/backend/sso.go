@@ -15,6 +15,7 @@ import (
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/secretstore"
+	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -222,6 +223,25 @@ func ssoLogout(ctx context.Context, args []string, s *term.Streams) error {
 		s.Noticef("signed out of %s", sess.StartURL)
 	} else {
 		s.Noticef("not signed in to %s", sess.StartURL)
+	}
+	return forgetDerived(s, sess.StartURL)
+}
+
+// forgetDerived drops the cached role credentials that came from the
+// session signed out of, so that they are not served after the logout.
+func forgetDerived(s *term.Streams, startURL string) error {
+	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfgPath, credPath)
+	if err != nil {
+		return err
+	}
+	set, _ := settings.Load(s.Getenv)
+	n, err := secretstore.ForgetSSOSessions(secretstore.Options{Getenv: s.Getenv, Settings: set}, files, startURL)
+	if err != nil {
+		return fmt.Errorf("signed out, but the cached credentials it gave could not all be dropped: %w", err)
+	}
+	if n > 0 {
+		s.Noticef("dropped %d cached session(s) derived from it", n)
 	}
 	return nil
 }

@@ -170,12 +170,11 @@ func staticStep(p *awsconfig.Profile) (Step, error) {
 }
 
 // baseStep finds the credentials a profile provides by itself. When several
-// are configured the first wins, in the Go SDK's order: static keys,
-// credential_source, web identity, SSO, credential_process.
+// are configured the first wins, in the order of the cross-SDK profile
+// resolution (smithy-rs aws-config) and botocore: credential_source, web
+// identity, SSO, credential_process, static keys. (The Go SDK v2 takes
+// static keys first; doctor warns about such profiles.)
 func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
-	if hasKeys(p) {
-		return staticStep(p)
-	}
 	if v := p.Get(keyCredentialSource); v.Set {
 		return Step{Kind: KindNamedSource, Profile: p.Name, CredentialSource: v}, nil
 	}
@@ -201,6 +200,9 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 			return Step{Kind: KindStored, Profile: p.Name, CredentialProcess: v}, nil
 		}
 		return Step{Kind: KindProcess, Profile: p.Name, CredentialProcess: v}, nil
+	}
+	if hasKeys(p) {
+		return staticStep(p)
 	}
 	return Step{}, &ConfigError{Profile: p.Name, Section: p.Header,
 		Msg: "no credentials configured: set aws_access_key_id and aws_secret_access_key, role_arn with source_profile " +

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
@@ -52,6 +53,7 @@ func commands() []command {
 // Main runs assume with args (without the program name) and returns the
 // process exit code. It never panics on bad input and never calls os.Exit.
 func Main(args []string, s *term.Streams) (code int) {
+	harden.Process(s)
 	// A bug must not end in a stack trace on the user's terminal (set
 	// ASSUME_TRACEBACK=1 to see one).
 	if s.Getenv("ASSUME_TRACEBACK") == "" {

@@ -170,7 +170,8 @@ func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
 }
 
 func credsImport(s *term.Streams, args []string) error {
-	profile, err := oneProfile("import", args, nil)
+	var yes bool
+	profile, err := oneProfile("import", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
 	if err != nil {
 		return err
 	}
@@ -227,8 +228,49 @@ func credsImport(s *term.Streams, args []string) error {
 				"the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
 		}
 	}
-	s.Noticef("moved access key %s of profile %s into the keychain (%s); the plaintext copy is gone (backup: %s.bak)",
-		id.Text, profile, backend, displayPath(secret.File, s.Getenv("HOME")))
+	s.Noticef("moved access key %s of profile %s into the keychain (%s); the secret is gone from %s and its backup (%s.bak keeps the line, redacted)",
+		id.Text, profile, backend, displayPath(secret.File, s.Getenv("HOME")), displayPath(secret.File, s.Getenv("HOME")))
+	return cleanOldBackups(s, yes, cfgPath, credPath)
+}
+
+// cleanOldBackups offers to redact the secrets that backups written by
+// earlier versions of assume (which copied the whole previous file) still
+// hold although the file itself no longer does: on the terminal, or with
+// yes. Without either it says so and leaves them.
+func cleanOldBackups(s *term.Streams, yes bool, paths ...string) error {
+	home := s.Getenv("HOME")
+	for _, p := range paths {
+		bak, err := readIfExists(p + ".bak")
+		if err != nil || bak == nil {
+			continue
+		}
+		live, _ := readIfExists(p)
+		lines := awsconfig.LeftoverSecrets(bak, live)
+		if len(lines) == 0 {
+			continue
+		}
+		shown := displayPath(p+".bak", home)
+		question := fmt.Sprintf("%s:%d holds in plain text %d secret(s) that %s no longer has (a backup of an earlier version of assume); redact them?",
+			shown, lines[0], len(lines), displayPath(p, home))
+		if !yes && !s.CanPrompt() {
+			s.Noticef("warning: %s:%d holds in plain text %d secret(s) that %s no longer has", shown, lines[0], len(lines), displayPath(p, home))
+			s.Noticef("hint: remove the file (rm %s), or redact it: add --yes to assume creds import", shown)
+			continue
+		}
+		if err := confirm(s, question, yes, "--yes"); err != nil {
+			var se *silentExit
+			if errors.As(err, &se) {
+				s.Noticef("left %s as it is", shown)
+				continue
+			}
+			return err
+		}
+		n, err := awsconfig.CleanBackup(p)
+		if err != nil {
+			return withCode(ExitFailure, fmt.Errorf("cannot clean %s: %w", shown, unwrapPath(err)), "remove the file: rm "+shown)
+		}
+		s.Noticef("redacted %d secret(s) in %s", n, shown)
+	}
 	return nil
 }
 

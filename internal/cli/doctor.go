@@ -65,6 +65,8 @@ func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	in.ConfigData, in.ConfigErr = readIfExists(cfgPath)
 	in.CredentialsData, in.CredentialsErr = readIfExists(credPath)
+	in.ConfigBackupData, _ = readIfExists(cfgPath + ".bak")
+	in.CredentialsBackupData, _ = readIfExists(credPath + ".bak")
 	if !offline {
 		in.ClockSkew = func(ctx context.Context) (time.Duration, error) { return measureSkew(ctx, s) }
 	}

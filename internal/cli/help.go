@@ -99,18 +99,20 @@ var helpTopics = []commandHelp{
 	},
 	{
 		name: "creds",
-		usage: []string{"creds import PROFILE", "creds add PROFILE [--stdin] [--force]", "creds ls [--json]",
+		usage: []string{"creds import PROFILE [--yes]", "creds add PROFILE [--stdin] [--force]", "creds ls [--json]",
 			"creds rotate PROFILE", "creds export PROFILE [--yes]", "creds rm PROFILE [--yes]"},
 		about: "Keeps IAM users' long-lived access keys in the OS keychain (macOS Keychain, Windows Credential\n" +
 			"Manager, Secret Service, pass, or a passphrase-encrypted file) instead of ~/.aws/credentials.\n" +
 			"import moves a profile's keys there and sets credential_process = assume credential-process\n" +
 			"--profile PROFILE (lossless, atomic, backed up); add asks for them (not echoed); rotate creates a\n" +
 			"new key through IAM, stores and verifies it, then deletes the old one; export writes them back in\n" +
-			"plain text. docs/keychain.md has the details; ASSUME_KEYCHAIN or the keychain setting choose.",
+			"plain text. Backups (.bak) never keep a secret an edit removed: its value reads REDACTED-by-assume;\n" +
+			"import offers to redact plaintext backups of earlier versions. docs/keychain.md has the details;\n" +
+			"ASSUME_KEYCHAIN or the keychain setting choose.",
 		flags: [][2]string{
 			{"    --stdin", "add: read the key id and the secret from two lines of stdin"},
 			{"    --force", "add: replace the credentials the profile has"},
-			{"-y, --yes", "rm, export: do not ask for confirmation"},
+			{"-y, --yes", "rm, export: do not ask for confirmation; import: redact old plaintext backups without asking"},
 			{"    --json", "ls: machine-readable output (never secrets)"},
 		},
 		examples: []string{"assume creds import my-user", "assume creds rotate my-user", "assume creds ls --json"},
@@ -148,7 +150,9 @@ var helpTopics = []commandHelp{
 		name:  "serve",
 		usage: []string{"serve PROFILE [--addr HOST:PORT] [--print sh|fish|pwsh|json]"},
 		about: "Serves PROFILE's credentials on a local container-credentials endpoint that renews them before\n" +
-			"they expire, for IDEs and long jobs. Prints the variables that point SDKs at it.",
+			"they expire, for IDEs and long jobs. Prints the variables that point SDKs at it, bearer token\n" +
+			"included: stdout redirected to a file other users can read is made 0600 first (refused when\n" +
+			"that is not possible).",
 		flags: [][2]string{
 			{"    --addr HOST:PORT", "listen here (default: a free loopback port)"},
 			{"    --print FORMAT", "how to print the variables"},
@@ -159,7 +163,8 @@ var helpTopics = []commandHelp{
 		name:  "sso",
 		usage: []string{"sso login [PROFILE | --sso-session NAME]", "sso logout [--sso-session NAME]", "sso ls [--sso-session NAME]", "sso populate [--sso-session NAME] [--prefix P] [--name-template T] [--prune] [--dry-run]"},
 		about: "IAM Identity Center. `login` signs in (browser, PKCE; device code without a browser) and shares\n" +
-			"the token cache ~/.aws/sso/cache with the AWS CLI both ways. `ls` lists the accounts and roles.\n" +
+			"the token cache ~/.aws/sso/cache with the AWS CLI both ways. `logout` signs out and drops the\n" +
+			"cached role credentials that came from the session. `ls` lists the accounts and roles.\n" +
 			"`populate` writes one profile per account and role into a managed block of ~/.aws/config\n" +
 			"(lossless, atomic, backed up); --prune removes profiles of roles that are gone.",
 		flags: [][2]string{

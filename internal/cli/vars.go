@@ -3,6 +3,7 @@ package cli
 import (
 	"time"
 
+	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 )
 
@@ -93,7 +94,7 @@ func environ(base []string, vs varSet) []string {
 		drop[k] = true
 	}
 	out := make([]string, 0, len(base)+len(vs.set))
-	for _, e := range base {
+	for _, e := range harden.Scrub(base) {
 		k := e
 		for i := 0; i < len(e); i++ {
 			if e[i] == '=' {

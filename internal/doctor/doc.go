@@ -55,8 +55,10 @@
 //   - Credential sources: Go refuses a profile with more than one of
 //     source_profile, credential_source, credential_process and
 //     web_identity_token_file; the CLI uses one. With static keys and SSO
-//     settings the CLI uses SSO and Go the keys; with config-file keys and
-//     credential_process the CLI runs the process and Go uses the keys.
+//     settings the CLI (and assume) use SSO and Go the keys; with
+//     config-file keys and credential_process the CLI (and assume) run the
+//     process and Go uses the keys; with credentials-file keys the CLI uses
+//     the keys, assume still runs the process.
 //     role_arn without source_profile or credential_source is refused by the
 //     CLI; Go assumes the role with the profile's own credentials.
 //

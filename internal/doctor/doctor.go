@@ -51,6 +51,11 @@ type Input struct {
 	// "unreadable" and the file is treated as empty.
 	ConfigErr, CredentialsErr error
 
+	// ConfigBackupData and CredentialsBackupData are the files' backups
+	// (path+".bak"; nil: none). Findings in them are labelled with the
+	// file's label plus ".bak".
+	ConfigBackupData, CredentialsBackupData []byte
+
 	Getenv func(string) string // nil: an empty environment
 	Now    time.Time           // zero: time.Now()
 
@@ -83,6 +88,7 @@ func Run(ctx context.Context, in Input) []Finding {
 	}
 	var out []Finding
 	out = append(out, checkFiles(in)...)
+	out = append(out, checkBackups(in)...)
 	out = append(out, checkShell(in)...)
 	out = append(out, checkKeychain(in)...)
 	out = append(out, checkClock(ctx, in)...)
@@ -146,6 +152,24 @@ func checkFiles(in Input) []Finding {
 	}
 	out = append(out, checkProfiles(set, in.CredentialsPath)...)
 	out = append(out, checkEnvProfile(set, in.Getenv)...)
+	return out
+}
+
+// checkBackups finds secrets in plain text in a backup that the file itself
+// no longer holds: backups written before assume redacted what an edit
+// removed (assume creds import used to leave the moved key there).
+func checkBackups(in Input) []Finding {
+	var out []Finding
+	for _, b := range []struct {
+		path      string
+		bak, live []byte
+	}{{in.ConfigPath, in.ConfigBackupData, in.ConfigData}, {in.CredentialsPath, in.CredentialsBackupData, in.CredentialsData}} {
+		for _, line := range awsconfig.LeftoverSecrets(b.bak, b.live) {
+			out = append(out, Finding{Code: "secret-in-backup", Severity: Warning, File: b.path + ".bak", Line: line,
+				Message: "a secret in plain text that " + b.path + " no longer holds (a backup written by an earlier version of assume)",
+				Hint:    "remove the file (rm " + b.path + ".bak), or let assume creds import redact it (it asks; --yes without a terminal)"})
+		}
+	}
 	return out
 }
 

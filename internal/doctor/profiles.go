@@ -272,14 +272,18 @@ func checkConflicts(f *finder, set *awsconfig.ProfileSet, p *awsconfig.Profile, 
 
 	if keys && sso.Set {
 		f.at("conflicting-sources", Warning, later(credentialsPath, keyVal, sso), p.Name,
-			"the profile has both static keys and IAM Identity Center settings; the AWS CLI uses IAM Identity Center, the Go SDK the keys",
+			"the profile has both static keys and IAM Identity Center settings; assume and the AWS CLI use IAM Identity Center, the Go SDK the keys",
 			"keep only one; put the other in a profile of its own")
 	}
 	// botocore reads credentials-file keys before credential_process and
-	// config-file keys after it; Go always reads keys first.
-	if v := get(keyCredentialProcess); keys && v.Set && keyVal.File != credentialsPath {
-		f.at("conflicting-sources", Warning, later(credentialsPath, keyVal, v), p.Name,
-			"the profile has both static keys and credential_process; the AWS CLI runs the process, the Go SDK uses the keys",
+	// config-file keys after it; Go always reads keys first; assume (as
+	// smithy-rs) always runs the process.
+	if v := get(keyCredentialProcess); keys && v.Set {
+		msg := "the profile has both static keys and credential_process; assume and the AWS CLI run the process, the Go SDK uses the keys"
+		if keyVal.File == credentialsPath {
+			msg = "the profile has both static keys (in the credentials file) and credential_process; assume runs the process, the AWS CLI and the Go SDK use the keys"
+		}
+		f.at("conflicting-sources", Warning, later(credentialsPath, keyVal, v), p.Name, msg,
 			"keep only one; put the other in a profile of its own")
 	}
 	if v := get(keyCredentialProcess); sso.Set && v.Set {
