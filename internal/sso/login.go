@@ -319,6 +319,7 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 		if err := opener.Open(complete); err != nil {
 			fmt.Fprintf(out, "Could not open a browser (%v); use the URL above.\n", err)
 		}
+		defer closePages(opener)
 	} else {
 		fmt.Fprintf(out, "To sign in to IAM Identity Center (%s), visit\n\n    %s\n\non any device and enter the code\n\n    %s\n\nor open this URL, which fills in the code:\n\n    %s\n\n",
 			sess.StartURL, uri, userCode, complete)
