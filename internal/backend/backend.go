@@ -128,14 +128,15 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 }
 
 // debugWriter prefixes debug output so it is told apart from messages
-// (creds writes "debug: creds: ..." lines).
+// (creds writes "debug: creds: ..." lines); a browser's own output goes
+// here too, so every line is cleaned (term.CleanLines).
 type debugWriter struct{ w io.Writer }
 
 func (d debugWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(d.w, "assume: "); err != nil {
+	if _, err := io.WriteString(d.w, "assume: "+term.CleanLines(string(p))); err != nil {
 		return 0, err
 	}
-	return d.w.Write(p)
+	return len(p), nil
 }
 
 func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {

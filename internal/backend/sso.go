@@ -284,7 +284,9 @@ func writeAccounts(w io.Writer, accounts []lsAccount, asJSON bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tNAME\tEMAIL\tROLES")
 	for _, a := range accounts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Name, a.Email, strings.Join(a.Roles, ", "))
+		// The names come from the identity provider: an escape sequence or
+		// newline in one must not redraw the terminal or forge a row.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", term.Clean(a.ID), term.Clean(a.Name), term.Clean(a.Email), term.Clean(strings.Join(a.Roles, ", ")))
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,6 +61,12 @@ func defaultPageDir(goos string, getenv func(string) string) string {
 func (p *Pages) Write(target string) (string, error) {
 	if p == nil || p.Dir == "" {
 		return "", errors.New("no folder for the browser's forwarding page (HOME is not set)")
+	}
+	// A page of ours is a file:// document: it must only lead to the web
+	// (or the container add-on), never to javascript:, data: or file: URLs
+	// a hostile answer might hold.
+	if !forwardable(target) {
+		return "", fmt.Errorf("not opening %q in a browser: only http and https URLs are opened", redactURL(target))
 	}
 	if err := os.MkdirAll(p.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("creating the folder for the browser's forwarding page: %w", err)
@@ -147,6 +154,23 @@ func forwardPage(target string) string {
 <script>location.replace(` + string(js) + `);</script>
 </head><body><p><a href="` + attr + `">Continue</a></p></body></html>
 `
+}
+
+// forwardable reports whether a page may lead to target: an http or
+// https URL, or an ext+container URL wrapping one.
+func forwardable(target string) bool {
+	if q, ok := ParseContainerURL(target); ok {
+		target = q["url"]
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return true
+	}
+	return false
 }
 
 // fileURL is the file:// URL of an absolute path.

@@ -124,6 +124,21 @@ func TestPagesLoosenedFolder(t *testing.T) {
 	pageTarget(t, u) // checks 0700 / 0600
 }
 
+func TestPagesOnlyWebTargets(t *testing.T) {
+	p := &Pages{Dir: t.TempDir()}
+	for _, bad := range []string{"javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "JAVASCRIPT://x.test/%0aalert(1)",
+		"ext+container:name=a&url=javascript%3Aalert(1)", "//x.test/", "not a url"} {
+		if u, err := p.Write(bad); err == nil {
+			t.Errorf("Write(%q) = %q, want a refusal", bad, u)
+		}
+	}
+	for _, good := range []string{"https://x.test/a", "HTTP://127.0.0.1:8080/x", "ext+container:name=a&url=https%3A%2F%2Fx.test%2F"} {
+		if _, err := p.Write(good); err != nil {
+			t.Errorf("Write(%q): %v", good, err)
+		}
+	}
+}
+
 func TestPagesNoFolder(t *testing.T) {
 	if _, err := (&Pages{}).Write("https://a.test/"); err == nil {
 		t.Error("no folder: no error")
