@@ -92,6 +92,7 @@ func Config(o Options) (aws.Config, error) {
 		}
 		hc = bc
 	}
+	hc = LimitBodies(hc, MaxResponseBytes)
 	cfg := aws.Config{
 		HTTPClient:       hc,
 		ConfigSources:    []any{env},

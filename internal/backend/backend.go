@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
@@ -211,6 +212,14 @@ func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 
 // failure turns err into the answer the front end prints.
 func failure(err error) *worker.Response {
+	if tl, ok := awssdk.AsTooLarge(err); ok {
+		// The SDK's wrapping (operation, deserialization ...) says nothing
+		// the user can act on: the refusal and its hint are the message.
+		return &worker.Response{Error: &worker.Error{Message: tl.Error(), Code: exitNetwork, Hints: []string{tl.Hint()}}}
+	}
+	if m, ok := awssdk.AsMalformed(err); ok {
+		return &worker.Response{Error: &worker.Error{Message: m.Error(), Code: exitNetwork, Hints: []string{m.Hint()}}}
+	}
 	e := &worker.Error{Message: err.Error(), Code: classify(err)}
 	if h := creds.HintOf(err); h != "" {
 		e.Hints = append(e.Hints, h)

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
@@ -65,7 +66,13 @@ func printFailure(s *term.Streams, err error) int {
 	if errors.As(err, &ue) {
 		code = exitUsage
 	}
-	s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
+	msg := err.Error()
+	if tl, ok := awssdk.AsTooLarge(err); ok {
+		msg, code = tl.Error(), exitNetwork
+	} else if m, ok := awssdk.AsMalformed(err); ok {
+		msg, code = m.Error(), exitNetwork
+	}
+	s.Errorf("%s", strings.ReplaceAll(msg, "\n", " "))
 	if f := failure(err); f.Error != nil {
 		for _, h := range f.Error.Hints {
 			s.Hintf("%s", h)

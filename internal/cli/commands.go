@@ -247,7 +247,7 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	if expires.IsZero() {
 		line += ", long-lived keys"
 	} else {
-		line += fmt.Sprintf(", expires %s (in %s)", expires.Local().Format("15:04 MST"), humanDuration(time.Until(expires)))
+		line += ", " + expiryText(expires, time.Now())
 	}
 	fmt.Fprintln(s.Out, term.Clean(line))
 	return nil
