@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/assume-cli/assume/internal/term"
 )
 
 // DefaultTimeout bounds one network operation, retries included, when
@@ -90,6 +92,7 @@ func Config(o Options) (aws.Config, error) {
 		}
 		hc = bc
 	}
+	hc = LimitBodies(hc, MaxResponseBytes)
 	cfg := aws.Config{
 		HTTPClient:       hc,
 		ConfigSources:    []any{env},
@@ -175,7 +178,9 @@ func (d *Debug) Printf(format string, args ...any) {
 	d.mu.Lock()
 	line = Scrub(line, d.secrets)
 	d.mu.Unlock()
-	io.WriteString(d.w, d.prefix+strings.ReplaceAll(line, "\n", " ")+"\n")
+	// One line, and nothing a remote answer holds (escape sequences, bidi
+	// overrides) reaches the terminal raw.
+	io.WriteString(d.w, d.prefix+term.Clean(strings.ReplaceAll(line, "\n", " "))+"\n")
 }
 
 // Scrub replaces every secret of 4 or more characters in s by "<redacted>".

@@ -39,3 +39,16 @@ func TestDebugRedacts(t *testing.T) {
 	nilDebug.Secret("x")
 	nilDebug.Printf("no panic")
 }
+
+// TestDebugCleansRemoteText: an AWS error message quoted in a debug line
+// cannot send C1 controls, escape sequences or bidi overrides raw.
+func TestDebugCleansRemoteText(t *testing.T) {
+	var b strings.Builder
+	d := NewDebug(&b, "creds")
+	d.Printf("AssumeRole: %s", "denied\u009b2J \x1b]0;x\x07 \u202eoR\nnext")
+	got := b.String()
+	want := `debug: creds: AssumeRole: denied\u009b2J \x1b]0;x\x07 \u202eoR next` + "\n"
+	if got != want {
+		t.Errorf("debug line %q, want %q", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
@@ -130,14 +131,15 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 }
 
 // debugWriter prefixes debug output so it is told apart from messages
-// (creds writes "debug: creds: ..." lines).
+// (creds writes "debug: creds: ..." lines); a browser's own output goes
+// here too, so every line is cleaned (term.CleanLines).
 type debugWriter struct{ w io.Writer }
 
 func (d debugWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(d.w, "assume: "); err != nil {
+	if _, err := io.WriteString(d.w, "assume: "+term.CleanLines(string(p))); err != nil {
 		return 0, err
 	}
-	return d.w.Write(p)
+	return len(p), nil
 }
 
 func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
@@ -212,6 +214,14 @@ func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 
 // failure turns err into the answer the front end prints.
 func failure(err error) *worker.Response {
+	if tl, ok := awssdk.AsTooLarge(err); ok {
+		// The SDK's wrapping (operation, deserialization ...) says nothing
+		// the user can act on: the refusal and its hint are the message.
+		return &worker.Response{Error: &worker.Error{Message: tl.Error(), Code: exitNetwork, Hints: []string{tl.Hint()}}}
+	}
+	if m, ok := awssdk.AsMalformed(err); ok {
+		return &worker.Response{Error: &worker.Error{Message: m.Error(), Code: exitNetwork, Hints: []string{m.Hint()}}}
+	}
 	e := &worker.Error{Message: err.Error(), Code: classify(err)}
 	if h := creds.HintOf(err); h != "" {
 		e.Hints = append(e.Hints, h)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -39,6 +40,15 @@ func (e *SigninError) Hint() string {
 	}
 	return "the credentials may have expired or come from GetSessionToken, which cannot sign in: run again with --refresh"
 }
+
+// signinTrouble is a failure of the federation endpoint that is not about
+// the credentials (throttling, a server error).
+type signinTrouble struct{ msg, hint string }
+
+func (e *signinTrouble) Error() string { return e.msg }
+
+// Hint implements creds.Hinter.
+func (e *signinTrouble) Hint() string { return e.hint }
 
 // consoleSignin turns the request's credentials into a console login URL:
 // long-term keys first become a federation session, then the federation
@@ -117,14 +127,36 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 		return "", creds.Unreachable("the AWS sign-in endpoint", endpoint, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	// A sign-in token answer is about 1 KiB: 64 KiB is generous.
+	const maxAnswer = 64 << 10
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	if _, ok := awssdk.AsTooLarge(err); ok || len(body) > maxAnswer {
+		return "", &awssdk.ResponseTooLargeError{Host: endpoint, Limit: maxAnswer}
+	}
+	var te interface{ Timeout() bool }
+	if err != nil && (ctx.Err() == context.DeadlineExceeded || errors.As(err, &te) && te.Timeout()) {
+		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")}
+	}
 	if err != nil {
 		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: "the answer was cut off", Err: errors.New("short read")}
 	}
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return "", withExit(exitNetwork, &signinTrouble{fmt.Sprintf("the AWS sign-in endpoint %s is throttling (HTTP 429)", endpoint),
+			"too many sign-ins right now; wait a little and try again"})
+	case resp.StatusCode >= 500:
+		return "", &signinTrouble{fmt.Sprintf("the AWS sign-in endpoint %s failed (HTTP %d)", endpoint, resp.StatusCode),
+			"AWS had an internal error; try again later"}
+	case resp.StatusCode != http.StatusOK:
 		return "", withExit(exitAuth, &SigninError{Status: resp.StatusCode, Endpoint: endpoint})
 	}
-	return console.ParseSigninTokenResponse(body)
+	token, err := console.ParseSigninTokenResponse(body)
+	if err != nil {
+		// Not the endpoint's JSON: a captive portal, a proxy's page.
+		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		return "", &awssdk.MalformedAnswerError{Host: endpoint, Status: resp.StatusCode, ContentType: mt}
+	}
+	return token, nil
 }
 
 // redactURLError drops the URL (which holds the secret key) from an error

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
@@ -66,7 +67,13 @@ func printFailure(s *term.Streams, err error) int {
 	if errors.As(err, &ue) {
 		code = exitUsage
 	}
-	s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
+	msg := err.Error()
+	if tl, ok := awssdk.AsTooLarge(err); ok {
+		msg, code = tl.Error(), exitNetwork
+	} else if m, ok := awssdk.AsMalformed(err); ok {
+		msg, code = m.Error(), exitNetwork
+	}
+	s.Errorf("%s", strings.ReplaceAll(msg, "\n", " "))
 	if f := failure(err); f.Error != nil {
 		for _, h := range f.Error.Hints {
 			s.Hintf("%s", h)
@@ -304,7 +311,9 @@ func writeAccounts(w io.Writer, accounts []lsAccount, asJSON bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tNAME\tEMAIL\tROLES")
 	for _, a := range accounts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Name, a.Email, strings.Join(a.Roles, ", "))
+		// The names come from the identity provider: an escape sequence or
+		// newline in one must not redraw the terminal or forge a row.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", term.Clean(a.ID), term.Clean(a.Name), term.Clean(a.Email), term.Clean(strings.Join(a.Roles, ", ")))
 	}
 	return tw.Flush()
 }

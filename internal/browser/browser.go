@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -82,11 +83,13 @@ func newFor(goos string, getenv func(string) string, opts Options) (Opener, erro
 	tmpl := strings.TrimSpace(getenv(EnvBrowser))
 	switch tmpl {
 	case "", string(KindDefault):
-		return &Command{Args: systemLauncher(goos, opts.LookPath), Debug: opts.Debug}, nil
+		return &Command{Args: systemLauncher(goos, opts.LookPath), Debug: opts.Debug,
+			Pages: &Pages{Dir: defaultPageDir(goos, getenv)}}, nil
 	case None:
 		return disabled{}, nil
 	}
-	f, err := Resolve(tmpl, Env{GOOS: goos, Getenv: getenv, LookPath: opts.LookPath})
+	env := Env{GOOS: goos, Getenv: getenv, LookPath: opts.LookPath}
+	f, err := Resolve(tmpl, env)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", EnvBrowser, err)
 	}
@@ -94,12 +97,12 @@ func newFor(goos string, getenv func(string) string, opts Options) (Opener, erro
 	case KindNone:
 		return disabled{}, nil
 	case KindDefault:
-		return &Command{Args: f.Args, Debug: opts.Debug}, nil
+		return &Command{Args: f.Args, Debug: opts.Debug, Pages: pagesFor(f, env)}, nil
 	case KindCustom:
 		// No profile here: {profile} becomes empty.
-		return &Command{Args: expandProfile(f.Args, ""), Debug: opts.Debug}, nil
+		return &Command{Args: expandProfile(f.Args, ""), Debug: opts.Debug, Pages: pagesFor(f, env)}, nil
 	}
-	return &Launch{Kind: f.Kind, Path: f.Path, App: f.App, Debug: opts.Debug}, nil
+	return &Launch{Kind: f.Kind, Path: f.Path, App: f.App, Debug: opts.Debug, Pages: pagesFor(f, env)}, nil
 }
 
 // expandProfile replaces {profile} in a template, leaving {url}.
@@ -135,11 +138,14 @@ type disabled struct{}
 func (disabled) Open(string) error { return ErrDisabled }
 
 // Command opens URLs by starting a program: Args[0] with the other Args,
-// where every "{url}" is replaced by the URL; without a placeholder the URL
-// is appended as the last argument. No shell is involved.
+// where every "{url}" is replaced by the file:// URL of a forwarding page
+// (see Pages) that leads to the URL; without a placeholder it is appended
+// as the last argument. No shell is involved.
 type Command struct {
 	Args  []string
 	Debug io.Writer // launcher output; nil means /dev/null
+	// Pages holds the forwarding pages; nil uses the default folder.
+	Pages *Pages
 }
 
 // Open starts the launcher and returns without waiting for it.
@@ -147,8 +153,18 @@ func (c *Command) Open(url string) error {
 	if len(c.Args) == 0 {
 		return errors.New("no browser command configured")
 	}
-	return start(Expand(c.Args, url), c.Debug)
+	if c.Pages == nil {
+		c.Pages = &Pages{Dir: defaultPageDir(runtime.GOOS, os.Getenv)}
+	}
+	page, err := c.Pages.Write(url)
+	if err != nil {
+		return err
+	}
+	return start(Expand(c.Args, page), c.Debug)
 }
+
+// Close removes the forwarding pages this Command wrote.
+func (c *Command) Close() error { return c.Pages.Close() }
 
 // start runs argv detached and returns at once; debug (if any) gets the
 // program's output and a line with its pid.

@@ -237,8 +237,8 @@ func TestCommandOpenDoesNotBlock(t *testing.T) {
 	if err := os.WriteFile(gate, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitFor(t, out); got != u {
-		t.Errorf("launcher got URL %q, want %q", got, u)
+	if got := pageTarget(t, waitFor(t, out)); got != u {
+		t.Errorf("launcher got a page leading to %q, want %q", got, u)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 func TestCommandOwnProcessGroup(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	c := &Command{Args: []string{"sh", "-c", `cut -d' ' -f5 /proc/$$/stat > "$1"`, "x", out}}
-	if err := c.Open("u"); err != nil {
+	if err := c.Open("https://example.test/"); err != nil {
 		t.Fatal(err)
 	}
 	pgrp, err := strconv.Atoi(waitFor(t, out))

@@ -89,6 +89,9 @@ type Found struct {
 	// snap and flatpak browsers cannot see ~/.local/share, so their
 	// profiles live in the folder the sandbox gives them.
 	DataRoot string
+	// PageDir, when set, is where the forwarding pages (see Pages) go for
+	// a sandboxed browser that keeps no profiles of ours (Firefox).
+	PageDir string
 }
 
 // Preference is the discovery order: the browsers auto picks from, first
@@ -260,8 +263,11 @@ func findInstalled(kind Kind, env Env) (Found, error) {
 	var looked []string
 	found := func(f Found) (Found, error) {
 		f.Kind = kind
-		if !kind.Chromium() {
-			f.DataRoot = "" // only Chromium profiles are folders of ours
+		if !kind.Chromium() && f.DataRoot != "" {
+			// Only Chromium profiles are folders of ours, but the sandbox
+			// folder still takes the forwarding pages.
+			f.PageDir = PageDir(f.DataRoot)
+			f.DataRoot = ""
 		}
 		return f, nil
 	}

@@ -78,6 +78,12 @@
 //     output shows the command line with the URL cut to scheme, host and
 //     path: a sign-in URL's query holds a token.
 //   - No shell is involved anywhere; a profile name is one argument.
+//   - A URL never reaches the browser's command line (world-readable in
+//     /proc/PID/cmdline) or environment: the browser gets the file:// URL
+//     of a forwarding page (Pages), 0600 in a 0700 folder next to the
+//     browser profiles, that replaces itself by the URL. Pages older than
+//     PageLife are removed by the next launch; Close removes a launcher's
+//     own.
 //
 // Stub records URLs for tests.
 package browser

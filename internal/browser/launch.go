@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -51,6 +52,9 @@ type Launch struct {
 	// DataRoot holds the Chromium user data directories, one per kind and
 	// profile (see DataRoot).
 	DataRoot string
+	// Pages holds the forwarding pages Open hands the browser instead of
+	// the URL; nil uses the default folder (see PageDir).
+	Pages *Pages
 	// Debug receives the command line (URL shortened to scheme, host and
 	// path) and the launcher's output; nil sends the output to /dev/null.
 	Debug io.Writer
@@ -72,6 +76,7 @@ func NewLaunch(f Found, profile, color string, env Env) (*Launch, error) {
 			return nil, err
 		}
 	}
+	l.Pages = pagesFor(f, env)
 	return l, nil
 }
 
@@ -141,9 +146,12 @@ func (l *Launch) Argv(url string) ([]string, error) {
 // Open starts the browser on url and returns without waiting for it. For a
 // Chromium browser it first creates the profile's user data directory
 // (0700). KindNone returns ErrDisabled: the caller shows the URL.
+//
+// The URL itself never reaches the browser's command line: the browser
+// gets the file:// URL of a forwarding page (see Pages) that replaces
+// itself by the URL, or for a Firefox container by the ext+container URL.
 func (l *Launch) Open(url string) error {
-	argv, err := l.Argv(url)
-	if err != nil {
+	if _, err := l.Argv(url); err != nil {
 		return err
 	}
 	dir, err := l.ProfileDir()
@@ -155,11 +163,63 @@ func (l *Launch) Open(url string) error {
 			return fmt.Errorf("creating the browser profile for %q: %w", l.Profile, err)
 		}
 	}
+	page, err := l.pages().Write(l.forwardTarget(url))
+	if err != nil {
+		return err
+	}
+	argv, err := l.pageArgv(page)
+	if err != nil {
+		return err
+	}
 	if l.Debug != nil {
-		shown, _ := l.Argv(redactURL(url))
-		fmt.Fprintf(l.Debug, "debug: browser: %s: %s\n", l.Kind, strings.Join(quoteArgs(shown), " "))
+		fmt.Fprintf(l.Debug, "debug: browser: %s: %s (forwarding to %s)\n", l.Kind, strings.Join(quoteArgs(argv), " "), redactURL(url))
 	}
 	return start(argv, l.Debug)
+}
+
+// forwardTarget is where the forwarding page of url leads: url, or the
+// ext+container URL that opens it in the profile's Firefox container.
+func (l *Launch) forwardTarget(url string) string {
+	if l.Kind == KindFirefox && l.Profile != "" {
+		color, _ := ParseColor(l.Color) // checked by Argv
+		icon, _ := ParseIcon(l.Icon)
+		return ContainerURL(l.Profile, url, color, icon)
+	}
+	return url
+}
+
+// pageArgv is the command opening the forwarding page: the page takes the
+// URL's place, and a Firefox container is left to the page to reach.
+func (l *Launch) pageArgv(page string) ([]string, error) {
+	if l.Kind == KindFirefox && l.Profile != "" {
+		plain := *l
+		plain.Kind = KindFirefoxPlain
+		return plain.Argv(page)
+	}
+	return l.Argv(page)
+}
+
+func (l *Launch) pages() *Pages {
+	if l.Pages == nil {
+		l.Pages = &Pages{Dir: defaultPageDir(runtime.GOOS, os.Getenv)}
+	}
+	return l.Pages
+}
+
+// Close removes the forwarding pages this Launch wrote; call it once the
+// browser has surely read them.
+func (l *Launch) Close() error { return l.Pages.Close() }
+
+// pagesFor is where the forwarding pages for the browser f go: next to
+// its sandbox folder when it has one, else next to the default DataRoot.
+func pagesFor(f Found, env Env) *Pages {
+	switch {
+	case f.PageDir != "":
+		return &Pages{Dir: f.PageDir}
+	case f.DataRoot != "":
+		return &Pages{Dir: PageDir(f.DataRoot)}
+	}
+	return &Pages{Dir: defaultPageDir(env.GOOS, env.Getenv)}
 }
 
 // expandTemplate replaces {url} and {profile} in one pass, so that a URL

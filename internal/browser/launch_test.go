@@ -447,10 +447,18 @@ func TestLaunchOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	profileDir := filepath.Join(root, "chrome", "+team~2fprod~20admin")
-	want := []string{"--user-data-dir=" + profileDir, "--no-first-run", "--no-default-browser-check", u}
+	want := []string{"--user-data-dir=" + profileDir, "--no-first-run", "--no-default-browser-check"}
 	got := waitForLines(t, out)
-	if !slices.Equal(got, want) {
-		t.Errorf("browser argv = %q, want %q", got, want)
+	if len(got) != len(want)+1 || !slices.Equal(got[:len(want)], want) {
+		t.Fatalf("browser argv = %q, want %q and a page", got, want)
+	}
+	// The token is not on the command line (world-readable in /proc): the
+	// browser gets a private page leading to the URL.
+	if strings.Contains(strings.Join(got, " "), "SECRET-TOKEN") {
+		t.Errorf("browser argv holds the sign-in token: %q", got)
+	}
+	if target := pageTarget(t, got[len(want)]); target != u {
+		t.Errorf("page leads to %q, want %q", target, u)
 	}
 	fi, err := os.Stat(profileDir)
 	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
@@ -463,7 +471,7 @@ func TestLaunchOpen(t *testing.T) {
 	if strings.Contains(d, "SECRET-TOKEN") {
 		t.Errorf("debug output leaks the sign-in token: %q", d)
 	}
-	if !strings.Contains(d, "https://signin.test/federation?…") || !strings.Contains(d, "--user-data-dir=") {
+	if !strings.Contains(d, "forwarding to https://signin.test/federation?…") || !strings.Contains(d, "--user-data-dir=") {
 		t.Errorf("debug output %q lacks the command line", d)
 	}
 }
@@ -486,9 +494,13 @@ func TestLaunchOpenQuiet(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := waitForLines(t, out)
-	want := []string{"ext+container:name=prod&url=https%3A%2F%2Fx.test%2Fa%20b&color=green&icon=fingerprint"}
-	if !slices.Equal(got, want) {
-		t.Errorf("argv = %q, want %q", got, want)
+	// Firefox opens the private page, which hands the URL to the add-on.
+	if len(got) != 2 || got[0] != "--new-tab" {
+		t.Fatalf("argv = %q, want --new-tab and a page", got)
+	}
+	want := "ext+container:name=prod&url=https%3A%2F%2Fx.test%2Fa%20b&color=green&icon=fingerprint"
+	if target := pageTarget(t, got[1]); target != want {
+		t.Errorf("page leads to %q, want %q", target, want)
 	}
 }
 

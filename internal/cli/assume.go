@@ -391,8 +391,7 @@ func activeLine(r *resolved, now time.Time) string {
 	if r.expires.IsZero() {
 		b.WriteString(", long-lived keys (no expiry)")
 	} else {
-		left := r.expires.Sub(now).Round(time.Minute)
-		fmt.Fprintf(&b, ", expires %s (in %s)", r.expires.Local().Format("15:04 MST"), humanDuration(left))
+		b.WriteString(", " + expiryText(r.expires, now))
 	}
 	if r.fromCache {
 		b.WriteString(" [cached]")
@@ -401,8 +400,13 @@ func activeLine(r *resolved, now time.Time) string {
 }
 
 func humanDuration(d time.Duration) string {
-	if d < time.Minute {
+	switch {
+	case d < time.Minute:
 		return "<1m"
+	case d >= 365*24*time.Hour:
+		return "more than a year"
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours())/24)
 	}
 	h := int(d.Hours())
 	m := int(d.Minutes()) % 60
@@ -410,4 +414,25 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", m)
 	}
 	return fmt.Sprintf("%dh%02dm", h, m)
+}
+
+// clockText is t as a local clock time; with the date unless t is in the
+// next 20 hours (then the time alone cannot be misread, even past
+// midnight).
+func clockText(t, now time.Time) string {
+	if d := t.Sub(now); d > 0 && d < 20*time.Hour {
+		return t.Local().Format("15:04 MST")
+	}
+	return t.Local().Format("2006-01-02 15:04 MST")
+}
+
+// expiryText says when credentials expire, sanely for any expiry an
+// endpoint or a credential_process may send: "expires 15:04 UTC (in
+// 42m)", "expires 2026-12-09 10:00 UTC (in 2d)", "expires 9999-12-31
+// 23:00 UTC (in more than a year)", "expired at 2020-01-02 03:04 UTC".
+func expiryText(expires, now time.Time) string {
+	if !expires.After(now) {
+		return "expired at " + clockText(expires, now)
+	}
+	return fmt.Sprintf("expires %s (in %s)", clockText(expires, now), humanDuration(expires.Sub(now).Round(time.Minute)))
 }

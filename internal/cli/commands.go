@@ -237,7 +237,8 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 		_, err = s.Out.Write(append(b, '\n'))
 		return err
 	}
-	fmt.Fprintln(s.Out, id.ARN)
+	// The identity is remote text: printed through term.Clean.
+	fmt.Fprintln(s.Out, term.Clean(id.ARN))
 	line := fmt.Sprintf("account %s", id.Account)
 	if profile != "" {
 		line += ", profile " + profile
@@ -246,8 +247,8 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	if expires.IsZero() {
 		line += ", long-lived keys"
 	} else {
-		line += fmt.Sprintf(", expires %s (in %s)", expires.Local().Format("15:04 MST"), humanDuration(time.Until(expires)))
+		line += ", " + expiryText(expires, time.Now())
 	}
-	fmt.Fprintln(s.Out, line)
+	fmt.Fprintln(s.Out, term.Clean(line))
 	return nil
 }

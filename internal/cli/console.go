@@ -117,7 +117,7 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	}
 	line := "opened the AWS console: " + what
 	if !c.Expires.IsZero() {
-		line += ", until " + c.Expires.Local().Format("15:04 MST")
+		line += ", until " + clockText(c.Expires, time.Now())
 	}
 	if how != "" {
 		line += " (" + how + ")"

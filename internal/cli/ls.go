@@ -252,8 +252,10 @@ func writeLsTable(w io.Writer, rows []lsRow) error {
 	fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tROLE\tREGION\tSOURCE\tSESSION")
 	for i := range rows {
 		r := &rows[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, dash(r.Account), dash(r.Role),
-			dash(r.Region), dash(r.Source), sessionText(r))
+		// Names may come from an identity provider (sso populate): cleaned,
+		// so that none redraws the terminal or forges a row.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", term.Clean(r.Name), r.Kind, term.Clean(dash(r.Account)), term.Clean(dash(r.Role)),
+			term.Clean(dash(r.Region)), term.Clean(dash(r.Source)), sessionText(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write the profile list: %w", err)

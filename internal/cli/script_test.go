@@ -61,6 +61,7 @@ func TestScript(t *testing.T) {
 				env.Setenv("ASSUME_ARTEFACTS", a) // screenshots and screen captures
 			}
 			env.Values[emuKey{}] = &emuState{}
+			env.Values[hostileKey{}] = &hostileState{}
 			return os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -77,6 +78,7 @@ func TestScript(t *testing.T) {
 			"absent":     cmdAbsent,
 			"fetch":      cmdFetch,
 			"keyringd":   cmdKeyringd,
+			"hostile":    cmdHostile,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

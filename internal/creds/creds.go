@@ -210,6 +210,11 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !c.Expiration.IsZero() && !c.Expiration.After(opts.Now()) {
+		// Never cached, never exported: a fresh answer that is already
+		// expired means a wrong clock or an endpoint that is not AWS.
+		return nil, &StaleAnswerError{Profile: plan.Profile, Expiration: c.Expiration}
+	}
 	res := &Result{
 		Credentials: c.Credentials,
 		ARN:         c.arn,
@@ -295,4 +300,20 @@ func fmtTime(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// StaleAnswerError reports credentials that had expired when they arrived.
+type StaleAnswerError struct {
+	Profile    string
+	Expiration time.Time
+}
+
+func (e *StaleAnswerError) Error() string {
+	return fmt.Sprintf("the new credentials of profile %q had already expired when they arrived (at %s)",
+		e.Profile, e.Expiration.UTC().Format("2006-01-02 15:04 MST"))
+}
+
+// Hint implements Hinter.
+func (e *StaleAnswerError) Hint() string {
+	return "check this computer's clock (it must be right within minutes) and that AWS_ENDPOINT_URL(_<SERVICE>) points to AWS"
 }

@@ -413,6 +413,12 @@ func (r *runner) lookupIdentity(caller *cred) error {
 			}
 			return err
 		}
+		if !strings.HasPrefix(arn, "arn:") || account == "" {
+			// Not an identity AWS would give (an endpoint that is not
+			// AWS): use the default session name, and keep nothing.
+			r.dbg.Printf("GetCallerIdentity answered no usable identity, using the default session name")
+			return nil
+		}
 		id = &cache.Identity{ARN: arn, AccountID: account, UserID: userID}
 		if r.opts.Cache != nil {
 			if err := r.opts.Cache.PutIdentity(keys.AccessKeyID, id); err != nil {

@@ -7,11 +7,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -87,16 +89,22 @@ type callbackResult struct {
 	errCode string // OAuth error, e.g. access_denied
 }
 
-// callback serves the loopback redirect: it checks the state, answers with
-// a small page, and hands over the first valid result.
+// callback serves the loopback redirect: it checks the Host (a loopback
+// name with our port: no DNS rebinding), that the request is a top-level
+// navigation (not a script of another site), and the state; it hands over
+// the first valid result and refuses every request after it, so a code
+// cannot be replayed.
 type callback struct {
 	state  string
+	port   int
 	result chan callbackResult
-	once   sync.Once
+
+	mu   sync.Mutex
+	done bool
 }
 
-func newCallback(state string) *callback {
-	return &callback{state: state, result: make(chan callbackResult, 1)}
+func newCallback(state string, port int) *callback {
+	return &callback{state: state, port: port, result: make(chan callbackResult, 1)}
 }
 
 const pageTemplate = `<!DOCTYPE html>
@@ -111,11 +119,43 @@ func page(w http.ResponseWriter, status int, title, text string) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, pageTemplate, title, text)
 }
 
+// loopbackHost reports whether host (a request's Host) names this
+// listener: 127.0.0.1, localhost or [::1] with our port.
+func (cb *callback) loopbackHost(host string) bool {
+	p := ":" + strconv.Itoa(cb.port)
+	switch strings.ToLower(host) {
+	case "127.0.0.1" + p, "localhost" + p, "[::1]" + p:
+		return true
+	}
+	return false
+}
+
+// navigation reports whether r looks like the browser following a
+// redirect: no Origin (browsers send none on a top-level GET navigation)
+// and, where the browser says, a navigation to a document.
+func navigation(r *http.Request) bool {
+	if r.Header.Get("Origin") != "" {
+		return false
+	}
+	if m := r.Header.Get("Sec-Fetch-Mode"); m != "" && m != "navigate" {
+		return false
+	}
+	if d := r.Header.Get("Sec-Fetch-Dest"); d != "" && d != "document" {
+		return false
+	}
+	return true
+}
+
 func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !cb.loopbackHost(r.Host) {
+		http.Error(w, "wrong host", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.URL.Path != callbackPath {
 		http.NotFound(w, r)
 		return
@@ -123,6 +163,17 @@ func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !navigation(r) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	if cb.done {
+		page(w, http.StatusGone, "This sign-in link was already used",
+			"The login it belonged to has its answer. You can close this tab.")
 		return
 	}
 	q := r.URL.Query()
@@ -141,32 +192,87 @@ func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusBadRequest, "Incomplete sign-in answer", "The answer holds no authorization code. Close this tab and try again.")
 		return
 	}
-	cb.once.Do(func() { cb.result <- res })
+	cb.done = true
+	cb.result <- res
 }
 
-// authCodeLogin runs the authorization code flow with PKCE and a loopback
-// redirect.
-func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions, out io.Writer, opener browser.Opener) (*Token, error) {
-	// Loopback only: the redirect carries the authorization code.
+// loopback is the listener of the redirect, open from before the browser
+// starts until the first valid callback or the timeout.
+type loopback struct {
+	cb          *callback
+	srv         *http.Server
+	redirectURI string
+	once        sync.Once
+}
+
+// listenLoopback starts the redirect listener on 127.0.0.1 (the redirect
+// carries the authorization code: loopback only).
+func listenLoopback() (*loopback, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listening for the browser's redirect: %w", err)
 	}
-	redirectURI := fmt.Sprintf("http://127.0.0.1:%d%s", ln.Addr().(*net.TCPAddr).Port, callbackPath)
 	state, err := newState()
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	cb := newCallback(state)
-	srv := &http.Server{Handler: cb, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer func() {
-		// Let the page reach the browser before closing.
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	port := ln.Addr().(*net.TCPAddr).Port
+	lb := &loopback{
+		cb:          newCallback(state, port),
+		redirectURI: fmt.Sprintf("http://127.0.0.1:%d%s", port, callbackPath),
+	}
+	lb.srv = &http.Server{Handler: lb.cb, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 16 << 10}
+	go lb.srv.Serve(ln)
+	return lb, nil
+}
+
+// close stops listening; the page of a request in progress still reaches
+// the browser (within 2 s).
+func (lb *loopback) close() {
+	lb.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		srv.Shutdown(sctx)
-	}()
+		lb.srv.Shutdown(ctx)
+	})
+}
+
+// await waits for the first valid callback, the timeout or ctx, and closes
+// the listener before it returns: nothing more is accepted.
+func (lb *loopback) await(ctx context.Context, timeout time.Duration) (callbackResult, error) {
+	defer lb.close()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return callbackResult{}, ctx.Err()
+	case <-t.C:
+		return callbackResult{}, errTimedOut
+	case res := <-lb.cb.result:
+		return res, nil
+	}
+}
+
+// errTimedOut is await's timeout.
+var errTimedOut = errors.New("timed out")
+
+// closePages removes the forwarding pages an opener wrote for the login
+// (browser.Launch, browser.Command): the browser has followed them.
+func closePages(opener browser.Opener) {
+	if c, ok := opener.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+// authCodeLogin runs the authorization code flow with PKCE and a loopback
+// redirect.
+func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions, out io.Writer, opener browser.Opener) (*Token, error) {
+	lb, err := listenLoopback()
+	if err != nil {
+		return nil, err
+	}
+	defer lb.close()
+	redirectURI, state := lb.redirectURI, lb.cb.state
 
 	reg, _, err := c.registration(ctx, sess, flowAuthCode, false)
 	if err != nil {
@@ -188,18 +294,17 @@ func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions
 	if err := opener.Open(authURL); err != nil {
 		fmt.Fprintf(out, "Could not open a browser (%v); use the URL above, or run the login again with --no-browser.\n", err)
 	}
+	defer closePages(opener)
 	p := startProgress(out, o.Progress, "Waiting for the sign-in in the browser")
 	defer p.stop()
-	timeout := time.NewTimer(o.AuthTimeout)
-	defer timeout.Stop()
-	var res callbackResult
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-timeout.C:
+	res, err := lb.await(ctx, o.AuthTimeout)
+	switch {
+	case errors.Is(err, errTimedOut):
 		return nil, &LoginError{Session: sess, Failure: TimedOut, Waited: o.AuthTimeout}
-	case res = <-cb.result:
+	case err != nil:
+		return nil, err
 	}
+	closePages(opener)
 	p.stop()
 	switch res.errCode {
 	case "":

@@ -323,6 +323,10 @@ func (c *Client) classify(parent context.Context, err error, k call) error {
 		return &APIError{Op: k.op, Code: code, Message: apiMessage(err, k.secrets), Status: status}
 	}
 	if isTimeout(err) {
+		if _, ok := retry.DefaultThrottleErrorCodes[lastCode]; ok || lastCode == "TooManyRequestsException" || lastStatus == http.StatusTooManyRequests {
+			// Throttled until the time ran out: the throttling is the news.
+			return &ThrottledError{Op: k.op, Attempts: attempts}
+		}
 		if lastCode != "" || lastStatus >= 500 {
 			code := lastCode
 			if code == "" {
@@ -332,6 +336,14 @@ func (c *Client) classify(parent context.Context, err error, k call) error {
 		}
 		_, timeout, _ := c.sdk()
 		return &NetworkError{Service: k.service, Endpoint: endpoint, Region: k.region, Timeout: timeout, Err: err}
+	}
+	if re := (*awshttp.ResponseError)(nil); errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		// A server error whose body is not AWS's JSON (a proxy's page).
+		return &APIError{Op: k.op, Code: fmt.Sprintf("HTTP %d", re.HTTPStatusCode()), Status: re.HTTPStatusCode(),
+			Message: fmt.Sprintf("after %d attempts", max(attempts, 1))}
+	}
+	if m, ok := awssdk.AsMalformed(err); ok {
+		return m
 	}
 	var ue *url.Error
 	var se *smithyhttp.RequestSendError

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 
 	"github.com/assume-cli/assume/internal/browser"
+	"github.com/assume-cli/assume/internal/term"
 )
 
 // OAuth grant types.
@@ -309,19 +310,22 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 	}
 
 	uri, complete, userCode := aws.ToString(auth.VerificationUri), aws.ToString(auth.VerificationUriComplete), aws.ToString(auth.UserCode)
+	// Printed on the terminal: what the service sent, cleaned.
+	shownURI, shownComplete, shownCode := term.Clean(uri), term.Clean(complete), term.Clean(userCode)
 	if complete == "" {
 		complete = uri
 	}
 	if openBrowser {
 		fmt.Fprintf(out, "Opening your browser to sign in to IAM Identity Center (%s).\n"+
 			"Check that the page shows the code %s. If no browser opens, visit\n\n    %s\n\nand enter the code, or open\n\n    %s\n\n",
-			sess.StartURL, userCode, uri, complete)
+			sess.StartURL, shownCode, shownURI, shownComplete)
 		if err := opener.Open(complete); err != nil {
 			fmt.Fprintf(out, "Could not open a browser (%v); use the URL above.\n", err)
 		}
+		defer closePages(opener)
 	} else {
 		fmt.Fprintf(out, "To sign in to IAM Identity Center (%s), visit\n\n    %s\n\non any device and enter the code\n\n    %s\n\nor open this URL, which fills in the code:\n\n    %s\n\n",
-			sess.StartURL, uri, userCode, complete)
+			sess.StartURL, shownURI, shownCode, shownComplete)
 	}
 
 	p := startProgress(out, o.Progress, "Waiting for the sign-in to be approved")

@@ -123,17 +123,18 @@ var promptMu sync.Mutex
 
 // Messages
 
-// Errorf prints "assume: error: ..." on stderr.
+// Errorf prints "assume: error: ..." on stderr, one line: the message
+// may quote AWS, so it goes through Clean.
 func (s *Streams) Errorf(format string, a ...any) {
-	fmt.Fprintf(s.Err, "assume: error: "+format+"\n", a...)
+	io.WriteString(s.Err, "assume: error: "+Clean(fmt.Sprintf(format, a...))+"\n")
 }
 
-// Hintf prints "assume: hint: ..." on stderr.
+// Hintf prints "assume: hint: ..." on stderr, cleaned like Errorf.
 func (s *Streams) Hintf(format string, a ...any) {
-	fmt.Fprintf(s.Err, "assume: hint: "+format+"\n", a...)
+	io.WriteString(s.Err, "assume: hint: "+Clean(fmt.Sprintf(format, a...))+"\n")
 }
 
-// Noticef prints "assume: ..." on stderr.
+// Noticef prints "assume: ..." on stderr, cleaned like Errorf.
 func (s *Streams) Noticef(format string, a ...any) {
-	fmt.Fprintf(s.Err, "assume: "+format+"\n", a...)
+	io.WriteString(s.Err, "assume: "+Clean(fmt.Sprintf(format, a...))+"\n")
 }
