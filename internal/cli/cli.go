@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
@@ -76,7 +73,7 @@ func Main(args []string, s *term.Streams) (code int) {
 	if ch != nil {
 		defer ch.Close()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cancelOnSignal(s)
 	defer stop()
 	ctx = context.WithValue(ctx, channelKey{}, channelResult{ch, chErr})
 

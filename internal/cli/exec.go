@@ -30,6 +30,8 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
+	relaying.Add(1)
+	defer relaying.Add(-1)
 	if err := cmd.Start(); err != nil {
 		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
 	}

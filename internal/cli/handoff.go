@@ -58,6 +58,8 @@ func runRelayed(cmd *exec.Cmd) error {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
+	relaying.Add(1)
+	defer relaying.Add(-1)
 	if err := cmd.Start(); err != nil {
 		return withCode(ExitFailure, errors.New("cannot run "+cmd.Path+": "+err.Error()))
 	}
