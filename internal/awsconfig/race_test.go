@@ -16,8 +16,9 @@ import (
 )
 
 // rewriteInPlace keeps rewriting path with content the way `aws configure
-// set` and a shell's `>` do: open with O_TRUNC, then write in pieces. It
-// stops with ctx and returns how many rewrites it made.
+// set` and a shell's `>` do: open with O_TRUNC, then write in pieces,
+// pausing between rewrites (ten times as long after every fifth). It stops
+// with ctx and returns how many rewrites it made.
 func rewriteInPlace(ctx context.Context, t testing.TB, path string, content []byte, pause time.Duration) <-chan int {
 	done := make(chan int, 1)
 	go func() {
@@ -37,7 +38,11 @@ func rewriteInPlace(ctx context.Context, t testing.TB, path string, content []by
 			}
 			f.Close()
 			n++
-			time.Sleep(pause)
+			if n%5 == 0 {
+				time.Sleep(10 * pause) // now and then a longer break
+			} else {
+				time.Sleep(pause)
+			}
 		}
 	}()
 	return done
