@@ -209,8 +209,9 @@ func credsImport(s *term.Streams, args []string) error {
 	if err := secretstore.PutUserKeys(st, profile, secretstore.UserKeys{AccessKeyID: id.Text, SecretAccessKey: secret.Text}); err != nil {
 		return keychainErr("storing the keys", err)
 	}
-	// The config first: until the key lines are gone they still win, so
-	// the profile works at every step.
+	// The config first: the keys are in the keychain already, and the
+	// credential_process line wins over key lines still present (static
+	// keys come last), so the profile works at every step.
 	inConfig := secret.File == cfgPath
 	if err := setStoredProcess(cfgPath, profile, inConfig); err != nil {
 		return err

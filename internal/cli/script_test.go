@@ -65,20 +65,22 @@ func TestScript(t *testing.T) {
 			return os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emu":        cmdEmu,
-			"emucount":   cmdEmuCount,
-			"emusso":     cmdEmuSSO,
-			"emufault":   cmdEmuFault,
-			"emuexpire":  cmdEmuExpire,
-			"closedport": cmdClosedPort,
-			"blackhole":  cmdBlackhole,
-			"totp":       cmdTOTP,
-			"jwt":        cmdJWT,
-			"secrets":    cmdSecrets,
-			"absent":     cmdAbsent,
-			"fetch":      cmdFetch,
-			"keyringd":   cmdKeyringd,
-			"hostile":    cmdHostile,
+			"emu":         cmdEmu,
+			"emucount":    cmdEmuCount,
+			"emusso":      cmdEmuSSO,
+			"emufault":    cmdEmuFault,
+			"emuexpire":   cmdEmuExpire,
+			"closedport":  cmdClosedPort,
+			"blackhole":   cmdBlackhole,
+			"totp":        cmdTOTP,
+			"jwt":         cmdJWT,
+			"secrets":     cmdSecrets,
+			"absent":      cmdAbsent,
+			"fetch":       cmdFetch,
+			"keyringd":    cmdKeyringd,
+			"procscan":    cmdProcScan,
+			"absentlines": cmdAbsentLines,
+			"hostile":     cmdHostile,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -433,5 +435,112 @@ func cmdEmuSSO(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(srv.SetAutoApproveUser(user))
 	default:
 		ts.Fatalf("unknown emusso command %q", args[0])
+	}
+}
+
+// procscan SECRETS [PIDFILE...] [alive=NAME,...]: fail if a line of the file SECRETS (one
+// secret a line) appears in /proc/PID/cmdline or /proc/PID/environ of any
+// descendant of the test process (what the script started, not other
+// tests on the machine) but those whose PID is in a PIDFILE (the child that
+// asked for the secret, and its own children), or if no process of the script runs under each
+// alive= name (so that the scan looked at them). It reads /proc in this process, so the scan starts
+// no process that would inherit a secret.
+func cmdProcScan(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: procscan SECRETS [PIDFILE...]")
+	}
+	var secrets []string
+	for _, l := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		if l = strings.TrimSpace(l); len(l) >= 8 {
+			secrets = append(secrets, l)
+		}
+	}
+	if len(secrets) == 0 {
+		ts.Fatalf("%s holds no secret to look for", args[0])
+	}
+	allowed := map[string]bool{strconv.Itoa(os.Getpid()): true}
+	want := map[string]bool{}
+	for _, f := range args[1:] {
+		if names, ok := strings.CutPrefix(f, "alive="); ok {
+			for _, n := range strings.Split(names, ",") {
+				want[n] = true
+			}
+			continue
+		}
+		allowed[strings.TrimSpace(ts.ReadFile(f))] = true
+	}
+	procs, err := filepath.Glob("/proc/[0-9]*")
+	ts.Check(err)
+	parent := map[string]string{}
+	for _, p := range procs {
+		if b, err := os.ReadFile(filepath.Join(p, "stat")); err == nil {
+			if i := strings.LastIndexByte(string(b), ')'); i > 0 {
+				if f := strings.Fields(string(b)[i+1:]); len(f) > 1 {
+					parent[filepath.Base(p)] = f[1]
+				}
+			}
+		}
+	}
+	self := strconv.Itoa(os.Getpid())
+	// ours: a descendant of the test, and not of an allowed child (whose
+	// own children inherit what it was given).
+	ours := func(pid string) bool {
+		for i := 0; i < 64 && pid != "" && pid != "0"; i++ {
+			if pid = parent[pid]; pid == self {
+				return true
+			} else if allowed[pid] {
+				return false
+			}
+		}
+		return false
+	}
+	scanned, alive := 0, 0
+	for _, p := range procs {
+		pid := filepath.Base(p)
+		if allowed[pid] || !ours(pid) {
+			continue
+		}
+		alive++
+		comm, _ := os.ReadFile(filepath.Join(p, "comm"))
+		delete(want, strings.TrimSpace(string(comm)))
+		for _, f := range []string{"cmdline", "environ"} {
+			b, err := os.ReadFile(filepath.Join(p, f))
+			if err != nil {
+				continue // gone, or not readable by us (then not by others of our user either)
+			}
+			scanned++
+			for _, sec := range secrets {
+				if strings.Contains(string(b), sec) {
+					ts.Fatalf("/proc/%s/%s (%s) holds a secret (%.4s…)", pid, f, strings.TrimSpace(string(comm)), sec)
+				}
+			}
+		}
+	}
+	for n := range want {
+		ts.Fatalf("no process %s of the script was running", n)
+	}
+	ts.Logf("procscan: %d secrets, %d files of %d processes of the script, none found", len(secrets), scanned, alive)
+}
+
+// absentlines SECRETS TARGET...: fail if a line of the file SECRETS (one
+// secret a line, 8 characters or more) appears in a TARGET.
+func cmdAbsentLines(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: absentlines SECRETS TARGET...")
+	}
+	n := 0
+	for _, sec := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		if sec = strings.TrimSpace(sec); len(sec) < 8 {
+			continue
+		}
+		n++
+		for _, f := range args[1:] {
+			if strings.Contains(ts.ReadFile(f), sec) {
+				ts.Fatalf("%s holds a secret (%.4s…)", f, sec)
+			}
+		}
+	}
+	if n == 0 {
+		ts.Fatalf("%s holds no secret to look for", args[0])
 	}
 }
