@@ -50,6 +50,23 @@ func (e *signinTrouble) Error() string { return e.msg }
 // Hint implements creds.Hinter.
 func (e *signinTrouble) Hint() string { return e.hint }
 
+// signinNetError is a NetworkError of the sign-in endpoint, whose hint is
+// about the sign-in host rather than STS's settings.
+type signinNetError struct{ *creds.NetworkError }
+
+func signinNet(e *creds.NetworkError) error { return &signinNetError{e} }
+
+func (e *signinNetError) Unwrap() error { return e.NetworkError }
+
+// Hint implements creds.Hinter.
+func (e *signinNetError) Hint() string {
+	h := "check the network and HTTPS_PROXY/NO_PROXY: the console sign-in goes to the AWS sign-in host of the region's partition (signin.aws.amazon.com, signin.amazonaws-us-gov.com, signin.amazonaws.cn)"
+	if e.Timeout > 0 {
+		h += "; ASSUME_HTTP_TIMEOUT gives it more time"
+	}
+	return h
+}
+
 // consoleSignin turns the request's credentials into a console login URL:
 // long-term keys first become a federation session, then the federation
 // endpoint exchanges the credentials for a sign-in token.
@@ -81,7 +98,8 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 	}
 	endpoint, err := console.SigninEndpoint(p, s.Getenv)
 	if err != nil {
-		return failure(withExit(exitConfig, err))
+		return failure(withExit(exitConfig, &signinTrouble{err.Error(),
+			"unset " + console.SigninEndpointEnv + " to sign in at AWS's own sign-in host; it is only for tests and mirrors"}))
 	}
 	tokenURL, err := console.SigninTokenURL(endpoint, console.Credentials{
 		AccessKeyID: sc.AccessKeyID, SecretAccessKey: sc.SecretAccessKey, SessionToken: sc.SessionToken,
@@ -122,9 +140,9 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 	resp, err := cfg.HTTPClient.Do(hreq)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")}
+			return "", signinNet(&creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")})
 		}
-		return "", creds.Unreachable("the AWS sign-in endpoint", endpoint, err)
+		return "", signinNet(creds.Unreachable("the AWS sign-in endpoint", endpoint, err))
 	}
 	defer resp.Body.Close()
 	// A sign-in token answer is about 1 KiB: 64 KiB is generous.
@@ -135,10 +153,10 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 	}
 	var te interface{ Timeout() bool }
 	if err != nil && (ctx.Err() == context.DeadlineExceeded || errors.As(err, &te) && te.Timeout()) {
-		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")}
+		return "", signinNet(&creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Timeout: timeout, Err: errors.New("timeout")})
 	}
 	if err != nil {
-		return "", &creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: "the answer was cut off", Err: errors.New("short read")}
+		return "", signinNet(&creds.NetworkError{Service: "the AWS sign-in endpoint", Endpoint: endpoint, Reason: "the answer was cut off", Err: errors.New("short read")})
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:

@@ -172,7 +172,8 @@ const exitCodesText = `Exit codes of assume:
   3    configuration: unknown profile, source_profile loop, malformed config line, invalid value
   4    authentication: keys rejected, access denied, wrong MFA code, expired session
   5    interaction needed: an MFA code or login is needed but there is no terminal
-  6    network: the endpoint is unreachable, timed out, or kept throttling after retries
+  6    network: the endpoint is unreachable, timed out, kept throttling after retries, or sent
+       an answer that is not AWS's (undecodable, or larger than 10 MiB)
   130  cancelled (Ctrl-C)
 With --exec, assume exits with the command's own exit status once the command ran
 (128+N when the command was killed by signal N).

@@ -203,11 +203,55 @@ func profileColor(s *term.Streams, profile string) string {
 	return p.Properties.Get("granted_color").Text // profiles written by Granted
 }
 
+// credsPartition is the partition the credentials of plan (nil: this
+// shell's) belong to, and the evidence for it: the partition of the last
+// role ARN, else of the SSO region, else of the region the profile (or the
+// shell, or the settings) is set to without -r. A profile of aws-cn or
+// aws-us-gov always has such a region: STS of those partitions is only
+// reached through one.
+func credsPartition(plan *chain.Plan, getenv func(string) string) (console.Partition, string) {
+	if plan != nil {
+		for i := len(plan.Steps) - 1; i >= 0; i-- {
+			st := plan.Steps[i]
+			if arn := st.RoleARN.Text; arn != "" {
+				if parts := strings.SplitN(arn, ":", 3); len(parts) == 3 && parts[0] == "arn" {
+					if p, ok := console.PartitionByID(parts[1]); ok {
+						return p, "role_arn " + arn
+					}
+				}
+			}
+			if r := st.SSORegion.Text; r != "" {
+				return console.PartitionForRegion(r), "sso_region " + r
+			}
+		}
+	}
+	r := pickRegion("", plan, getenv)
+	return console.PartitionForRegion(r), "region " + r
+}
+
+// checkPartition refuses a console region outside the credentials'
+// partition: the sign-in would send the credentials to another
+// partition's sign-in host, which cannot accept them anyway.
+func checkPartition(region, label string, plan *chain.Plan, getenv func(string) string) error {
+	want, why := credsPartition(plan, getenv)
+	got := console.PartitionForRegion(region)
+	if got.ID == want.ID {
+		return nil
+	}
+	return withCode(ExitUsage,
+		fmt.Errorf("the console region %s is in the %s partition, but the credentials of %s are in %s (%s): not sending them to %s",
+			region, got.ID, label, want.ID, why, got.SigninHost),
+		fmt.Sprintf("choose a region of %s with -r (e.g. %s), or a profile of %s", want.ID, want.DefaultRegion, got.ID))
+}
+
 // consoleForPlan resolves plan's credentials and opens the console.
 func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o consoleOptions) (*resolved, error) {
 	region := pickRegion(req.region, plan, s.Getenv)
 	// Check the flags before asking for credentials (and maybe an MFA code).
 	if _, _, err := consoleDestination(region, o); err != nil {
+		return nil, err
+	}
+	if err := checkPartition(region, orPlaceholder(req.profile), plan, s.Getenv); err != nil {
 		return nil, err
 	}
 	res, err := resolveCredentials(ctx, s, plan, req)
@@ -258,6 +302,9 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 			return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", exp.Local().Format("15:04 MST")),
 				"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
 		}
+	}
+	if err := checkPartition(pickRegion(o.region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
+		return err
 	}
 	res := &resolved{
 		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.region, nil, s.Getenv),
