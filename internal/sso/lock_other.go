@@ -9,3 +9,8 @@ import "os"
 func tryLock(*os.File) (bool, error) { return false, nil }
 
 func unlock(*os.File) {}
+
+// openLock opens (creating it 0600) a lock file.
+func openLock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+}

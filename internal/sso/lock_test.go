@@ -187,3 +187,26 @@ func tokenLine(s string) string {
 	}
 	return ""
 }
+
+// A symlink planted at a login lock's name is refused, never followed (the
+// file it points to is neither created nor truncated).
+func TestLockRefusesPlantedSymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges on Windows")
+	}
+	dir := t.TempDir()
+	s := store{dir: dir}
+	victim := dir + "/victim"
+	path := s.path(sha1Hex(mySSO.CacheKey()) + ".lock")
+	if err := os.Symlink(victim, path); err != nil {
+		t.Fatal(err)
+	}
+	release, _, err := s.lock(context.Background(), mySSO, nil)
+	if err == nil {
+		release()
+		t.Fatal("a symlinked lock was taken")
+	}
+	if _, serr := os.Lstat(victim); serr == nil {
+		t.Errorf("the symlink's target was created")
+	}
+}

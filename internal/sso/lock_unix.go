@@ -25,3 +25,9 @@ func tryLock(f *os.File) (busy bool, err error) {
 }
 
 func unlock(f *os.File) { unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+
+// openLock opens (creating it 0600) a lock file; a symlink planted at its
+// name is refused, never followed.
+func openLock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+}

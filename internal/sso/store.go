@@ -113,9 +113,9 @@ func (s store) lock(ctx context.Context, sess Session, onWait func()) (release f
 		return nil, false, err
 	}
 	path := s.path(sha1Hex(sess.CacheKey()) + ".lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLock(path)
 	if err != nil {
-		return nil, false, fmt.Errorf("opening the login lock: %w", err)
+		return nil, false, fmt.Errorf("opening the login lock %s: %w", path, err)
 	}
 	for {
 		busy, err := tryLock(f)
