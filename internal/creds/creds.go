@@ -215,6 +215,10 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 		// expired means a wrong clock or an endpoint that is not AWS.
 		return nil, &StaleAnswerError{Profile: plan.Profile, Expiration: c.Expiration}
 	}
+	if issuedByAWS(c.kind) && c.Expiration.After(opts.Now().Add(maxAWSSession)) {
+		// No AWS session lasts that long: cached, it would never be renewed.
+		return nil, &StaleAnswerError{Profile: plan.Profile, Expiration: c.Expiration, Future: true}
+	}
 	res := &Result{
 		Credentials: c.Credentials,
 		ARN:         c.arn,
@@ -302,13 +306,30 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// StaleAnswerError reports credentials that had expired when they arrived.
+// maxAWSSession is longer than any session STS or IAM Identity Center
+// issues (GetSessionToken: 36 h; roles and SSO: 12 h), with room for skew.
+const maxAWSSession = 36*time.Hour + 15*time.Minute
+
+// issuedByAWS reports whether credentials of this kind are an answer of STS or
+// the SSO portal, whose lifetimes AWS bounds (credential_process and
+// container endpoints may legitimately say anything).
+func issuedByAWS(k chain.Kind) bool {
+	return k == chain.KindAssumeRole || k == chain.KindWebIdentity || k == chain.KindSSO
+}
+
+// StaleAnswerError reports credentials that had expired when they arrived,
+// or (Future) that claim to last longer than any AWS session.
 type StaleAnswerError struct {
 	Profile    string
 	Expiration time.Time
+	Future     bool
 }
 
 func (e *StaleAnswerError) Error() string {
+	if e.Future {
+		return fmt.Sprintf("the new credentials of profile %q claim to last until %s, longer than any AWS session (36 h)",
+			e.Profile, e.Expiration.UTC().Format("2006-01-02 15:04 MST"))
+	}
 	return fmt.Sprintf("the new credentials of profile %q had already expired when they arrived (at %s)",
 		e.Profile, e.Expiration.UTC().Format("2006-01-02 15:04 MST"))
 }
