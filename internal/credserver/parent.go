@@ -31,21 +31,25 @@ func StopWhenParentDies(ctx context.Context) (context.Context, context.CancelFun
 // the start, checking every interval until ctx ends.
 func pollParent(ctx context.Context, gone func(), interval time.Duration, getppid func() int) {
 	start := getppid()
-	go func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
+	go pollUntil(ctx, interval, func() bool { return getppid() != start }, gone)
+}
+
+// pollUntil checks done every interval until it holds, then calls then
+// once; it returns early when ctx ends.
+func pollUntil(ctx context.Context, interval time.Duration, done func() bool, then func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if done() {
+				then()
 				return
-			case <-t.C:
-				if getppid() != start {
-					gone()
-					return
-				}
 			}
 		}
-	}()
+	}
 }
 
 // StopWhenShellExits returns a copy of ctx that is also cancelled, with
@@ -57,21 +61,7 @@ func pollParent(ctx context.Context, gone func(), interval time.Duration, getppi
 func StopWhenShellExits(ctx context.Context, pid int, interval time.Duration) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	if pid > 1 {
-		go func() {
-			t := time.NewTicker(interval)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					if !processRuns(pid) {
-						cancel(ErrShellExited)
-						return
-					}
-				}
-			}
-		}()
+		go pollUntil(ctx, interval, func() bool { return !processRuns(pid) }, func() { cancel(ErrShellExited) })
 	}
 	return ctx, func() { cancel(context.Canceled) }
 }
