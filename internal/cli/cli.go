@@ -48,7 +48,8 @@ func commands() []command {
 }
 
 // Main runs assume with args (without the program name) and returns the
-// process exit code. It never panics on bad input and never calls os.Exit.
+// process exit code. It never panics on bad input, and calls os.Exit only to
+// end a run that has not noticed an INT or TERM within a second (signals.go).
 func Main(args []string, s *term.Streams) (code int) {
 	harden.Process(s)
 	// A bug must not end in a stack trace on the user's terminal (set
