@@ -14,8 +14,8 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/harden"
-	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/sso"
@@ -23,15 +23,15 @@ import (
 	"github.com/assume-cli/assume/internal/worker"
 )
 
-// Exit code classes; the same numbers as the front end's (docs/exit-codes.md).
+// Exit code classes (internal/exitcode owns them).
 const (
-	exitFailure     = 1
-	exitUsage       = 2
-	exitConfig      = 3
-	exitAuth        = 4
-	exitInteraction = 5
-	exitNetwork     = 6
-	exitCancelled   = 130
+	exitFailure     = exitcode.Failure
+	exitUsage       = exitcode.Usage
+	exitConfig      = exitcode.Config
+	exitAuth        = exitcode.Auth
+	exitInteraction = exitcode.Interaction
+	exitNetwork     = exitcode.Network
+	exitCancelled   = exitcode.Cancelled
 )
 
 // Main runs assume-aws with the commands assume starts it with: "serve"
@@ -234,69 +234,9 @@ func failure(err error) *worker.Response {
 	return &worker.Response{Error: e}
 }
 
-// exitErr gives an error its exit code class.
-type exitErr struct {
-	code int
-	err  error
-}
+// withExit gives an error its exit code class.
+func withExit(code int, err error) error { return exitcode.With(code, err) }
 
-func (e *exitErr) Error() string { return e.err.Error() }
-func (e *exitErr) Unwrap() error { return e.err }
-
-func withExit(code int, err error) error { return &exitErr{code, err} }
-
-// classify maps an error to its exit code class.
-func classify(err error) int {
-	if ee := (*exitErr)(nil); errors.As(err, &ee) {
-		return ee.code
-	}
-	var (
-		cfgErr      *creds.ConfigError
-		mfaReq      *creds.MFARequiredError
-		mfaErr      *creds.MFAError
-		denied      *creds.AccessDeniedError
-		invalid     *creds.InvalidCredentialsError
-		expired     *creds.ExpiredCredentialsError
-		throttled   *creds.ThrottledError
-		network     *creds.NetworkError
-		syntax      *awsconfig.SyntaxError
-		notFound    *chain.NotFoundError
-		missing     *chain.MissingProfileError
-		loop        *chain.LoopError
-		partial     *chain.PartialKeysError
-		chainConfig *chain.ConfigError
-
-		ssoLogin     *sso.LoginRequiredError
-		ssoLoginErr  *sso.LoginError
-		ssoRole      *sso.RoleNotFoundError
-		ssoNet       *sso.NetworkError
-		ssoThrottled *sso.ThrottledError
-		ssoCfg       *sso.ConfigError
-		ssoURL       *sso.StartURLError
-		ssoRegion    *sso.RegionError
-		giveUp       *populate.GiveUpError
-		blockErr     *populate.BlockError
-	)
-	switch {
-	case errors.Is(err, context.Canceled):
-		return exitCancelled
-	case errors.As(err, &mfaReq), errors.As(err, &ssoLogin):
-		return exitInteraction
-	case errors.As(err, &ssoLoginErr), errors.As(err, &ssoRole):
-		return exitAuth
-	case errors.As(err, &ssoNet), errors.As(err, &ssoThrottled), errors.As(err, &giveUp):
-		return exitNetwork
-	case errors.As(err, &blockErr), errors.Is(err, populate.ErrNoSSOSession):
-		return exitConfig
-	case errors.As(err, &ssoCfg), errors.As(err, &ssoURL), errors.As(err, &ssoRegion):
-		return exitConfig
-	case errors.As(err, &mfaErr), errors.As(err, &denied), errors.As(err, &invalid), errors.As(err, &expired):
-		return exitAuth
-	case errors.As(err, &throttled), errors.As(err, &network):
-		return exitNetwork
-	case errors.As(err, &cfgErr), errors.As(err, &syntax), errors.As(err, &notFound), errors.As(err, &missing),
-		errors.As(err, &loop), errors.As(err, &partial), errors.As(err, &chainConfig):
-		return exitConfig
-	}
-	return exitFailure
-}
+// classify maps an error to its exit code class: domain errors say their
+// own (ExitCode methods, internal/exitcode).
+func classify(err error) int { return exitcode.Of(err) }

@@ -1,24 +1,24 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/term"
 )
 
-// Exit codes. Documented in docs/exit-codes.md; keep the two in step.
+// Exit codes (internal/exitcode owns them; docs/exit-codes.md documents them).
 const (
-	ExitOK          = 0   // success
-	ExitFailure     = 1   // any other failure (an AWS call failed, a file could not be written ...)
-	ExitUsage       = 2   // bad flags or arguments, shell integration missing
-	ExitConfig      = 3   // the AWS config is wrong: unknown profile, loop, malformed line, bad value
-	ExitAuth        = 4   // AWS refused: keys rejected, access denied, wrong MFA code, expired session
-	ExitInteraction = 5   // a prompt (MFA code, login) is needed but there is no terminal
-	ExitNetwork     = 6   // AWS (or the endpoint) unreachable, timed out, or throttled after retries
-	ExitCancelled   = 130 // interrupted (Ctrl-C)
+	ExitOK          = exitcode.OK
+	ExitFailure     = exitcode.Failure
+	ExitUsage       = exitcode.Usage
+	ExitConfig      = exitcode.Config
+	ExitAuth        = exitcode.Auth
+	ExitInteraction = exitcode.Interaction
+	ExitNetwork     = exitcode.Network
+	ExitCancelled   = exitcode.Cancelled
 )
 
 // exitError carries an exit code and optional hints with an error.
@@ -30,6 +30,7 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) ExitCode() int { return e.code }
 
 // withCode attaches an exit code (and hints) to err.
 func withCode(code int, err error, hints ...string) error {
@@ -43,9 +44,6 @@ func withCode(code int, err error, hints ...string) error {
 func usageErr(format string, a ...any) error {
 	return withCode(ExitUsage, fmt.Errorf(format, a...))
 }
-
-// coder is implemented by domain errors that know their exit class.
-type coder interface{ ExitCode() int }
 
 // hinter is implemented by domain errors that know what the user should do.
 type hinter interface{ Hint() string }
@@ -73,25 +71,6 @@ func report(s *term.Streams, err error) int {
 	return code
 }
 
-// exitCodeOf is the exit code for err.
-func exitCodeOf(err error) int {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	if c, ok := asCoder(err); ok {
-		return c.ExitCode()
-	}
-	if errors.Is(err, context.Canceled) {
-		return ExitCancelled
-	}
-	return ExitFailure
-}
-
-func asCoder(err error) (coder, bool) {
-	var c coder
-	if errors.As(err, &c) {
-		return c, true
-	}
-	return nil, false
-}
+// exitCodeOf is the exit code for err (exitcode.Of: the outermost error
+// that knows its code).
+func exitCodeOf(err error) int { return exitcode.Of(err) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/exitcode"
 )
 
 // DefaultConcurrency is how many accounts have their roles listed at once.
@@ -21,7 +22,7 @@ const DefaultConcurrency = 8
 
 // ErrNoSSOSession is returned when the config file has no [sso-session NAME]
 // section for Options.SSOSession.
-var ErrNoSSOSession = errors.New("sso-session is not defined in the config file")
+var ErrNoSSOSession = exitcode.With(exitcode.Config, errors.New("sso-session is not defined in the config file"))
 
 // Options says what to populate and how.
 type Options struct {

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/assume-cli/assume/internal/exitcode"
 )
 
 // Executable is the name of the worker binary.
@@ -150,7 +152,7 @@ func Find(getenv func(string) string) (string, error) {
 	return "", &Error{
 		Message: "cannot find " + Executable + ", the part of assume that talks to AWS",
 		Hints:   []string{"install both binaries: `make install` or `go install ./cmd/assume ./cmd/assume-aws`, into one folder on PATH"},
-		Code:    1,
+		Code:    exitcode.Failure,
 	}
 }
 
