@@ -23,17 +23,6 @@ import (
 	"github.com/assume-cli/assume/internal/worker"
 )
 
-// Exit code classes (internal/exitcode owns them).
-const (
-	exitFailure     = exitcode.Failure
-	exitUsage       = exitcode.Usage
-	exitConfig      = exitcode.Config
-	exitAuth        = exitcode.Auth
-	exitInteraction = exitcode.Interaction
-	exitNetwork     = exitcode.Network
-	exitCancelled   = exitcode.Cancelled
-)
-
 // Main runs assume-aws with the commands assume starts it with: "serve"
 // (one request over the private channel), "exec" (--exec through a
 // credentials endpoint), "endpoint" (assume serve) and "sso".
@@ -54,7 +43,7 @@ func Main(args []string, s *term.Streams) int {
 	}
 	if len(args) != 1 || args[0] != "serve" {
 		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
-		return exitUsage
+		return exitcode.Usage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -62,7 +51,7 @@ func Main(args []string, s *term.Streams) int {
 		return handle(ctx, s, req)
 	}); err != nil {
 		fmt.Fprintf(s.Err, "assume-aws: error: %v\n", err)
-		return exitFailure
+		return exitcode.Failure
 	}
 	return 0
 }
@@ -217,10 +206,10 @@ func failure(err error) *worker.Response {
 	if tl, ok := awssdk.AsTooLarge(err); ok {
 		// The SDK's wrapping (operation, deserialization ...) says nothing
 		// the user can act on: the refusal and its hint are the message.
-		return &worker.Response{Error: &worker.Error{Message: tl.Error(), Code: exitNetwork, Hints: []string{tl.Hint()}}}
+		return &worker.Response{Error: &worker.Error{Message: tl.Error(), Code: exitcode.Network, Hints: []string{tl.Hint()}}}
 	}
 	if m, ok := awssdk.AsMalformed(err); ok {
-		return &worker.Response{Error: &worker.Error{Message: m.Error(), Code: exitNetwork, Hints: []string{m.Hint()}}}
+		return &worker.Response{Error: &worker.Error{Message: m.Error(), Code: exitcode.Network, Hints: []string{m.Hint()}}}
 	}
 	e := &worker.Error{Message: err.Error(), Code: classify(err)}
 	if h := creds.HintOf(err); h != "" {

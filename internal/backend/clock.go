@@ -9,6 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
 )
@@ -38,7 +39,7 @@ func clockSkew(ctx context.Context, s *term.Streams, req *worker.Request) *worke
 	endpoint := stsEndpoint(s.Getenv, req.Region)
 	timeout, err := awssdk.Timeout(0, s.Getenv)
 	if err != nil {
-		return failure(withExit(exitConfig, err))
+		return failure(withExit(exitcode.Config, err))
 	}
 	cfg, err := awssdk.Config(awssdk.Options{Timeout: timeout})
 	if err != nil {

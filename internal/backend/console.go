@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
 )
@@ -82,7 +83,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 	if sc.SessionToken == "" {
 		fd := duration
 		if fd != 0 && (fd < creds.MinFederationDuration || fd > creds.MaxFederationDuration) {
-			return failure(withExit(exitUsage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd)))
+			return failure(withExit(exitcode.Usage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd)))
 		}
 		fc, err := creds.FederationToken(ctx, sc, cr.FederationName, fd, opts)
 		if err != nil {
@@ -98,14 +99,14 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 	}
 	endpoint, err := console.SigninEndpoint(p, s.Getenv)
 	if err != nil {
-		return failure(withExit(exitConfig, &signinTrouble{err.Error(),
+		return failure(withExit(exitcode.Config, &signinTrouble{err.Error(),
 			"unset " + console.SigninEndpointEnv + " to sign in at AWS's own sign-in host; it is only for tests and mirrors"}))
 	}
 	tokenURL, err := console.SigninTokenURL(endpoint, console.Credentials{
 		AccessKeyID: sc.AccessKeyID, SecretAccessKey: sc.SecretAccessKey, SessionToken: sc.SessionToken,
 	}, duration, out.Federated)
 	if err != nil {
-		return failure(withExit(exitUsage, err))
+		return failure(withExit(exitcode.Usage, err))
 	}
 	token, err := fetchSigninToken(ctx, s, endpoint, tokenURL)
 	if err != nil {
@@ -125,7 +126,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL string) (string, error) {
 	timeout, err := awssdk.Timeout(0, s.Getenv)
 	if err != nil {
-		return "", withExit(exitConfig, err)
+		return "", withExit(exitcode.Config, err)
 	}
 	cfg, err := awssdk.Config(awssdk.Options{Timeout: timeout})
 	if err != nil {
@@ -160,13 +161,13 @@ func fetchSigninToken(ctx context.Context, s *term.Streams, endpoint, tokenURL s
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return "", withExit(exitNetwork, &signinTrouble{fmt.Sprintf("the AWS sign-in endpoint %s is throttling (HTTP 429)", endpoint),
+		return "", withExit(exitcode.Network, &signinTrouble{fmt.Sprintf("the AWS sign-in endpoint %s is throttling (HTTP 429)", endpoint),
 			"too many sign-ins right now; wait a little and try again"})
 	case resp.StatusCode >= 500:
 		return "", &signinTrouble{fmt.Sprintf("the AWS sign-in endpoint %s failed (HTTP %d)", endpoint, resp.StatusCode),
 			"AWS had an internal error; try again later"}
 	case resp.StatusCode != http.StatusOK:
-		return "", withExit(exitAuth, &SigninError{Status: resp.StatusCode, Endpoint: endpoint})
+		return "", withExit(exitcode.Auth, &SigninError{Status: resp.StatusCode, Endpoint: endpoint})
 	}
 	token, err := console.ParseSigninTokenResponse(body)
 	if err != nil {

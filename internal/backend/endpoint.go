@@ -17,6 +17,7 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/credserver"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
@@ -203,7 +204,7 @@ func reportFailure(s *term.Streams, err error) int {
 	var ue badUsage
 	if errors.As(err, &ue) {
 		s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
-		return exitUsage
+		return exitcode.Usage
 	}
 	f := failure(err).Error
 	s.Errorf("%s", strings.ReplaceAll(f.Message, "\n", " "))
@@ -227,7 +228,7 @@ func exitIfStuck(s *term.Streams, done *atomic.Bool) {
 	time.AfterFunc(stuckGrace, func() {
 		if !done.Load() {
 			s.Errorf("cancelled")
-			os.Exit(exitCancelled)
+			os.Exit(exitcode.Cancelled)
 		}
 	})
 }

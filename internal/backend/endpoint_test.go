@@ -14,6 +14,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsemu"
 	"github.com/assume-cli/assume/internal/credserver"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
@@ -166,9 +167,9 @@ func TestStartEndpointErrors(t *testing.T) {
 		code  int
 		inMsg string
 	}{
-		{"unknown profile", &worker.Request{Profile: "nope"}, "", exitConfig, "nope"},
-		{"non-loopback address", &worker.Request{Profile: "dev"}, "0.0.0.0:0", exitUsage, "not a loopback address"},
-		{"address that is no address", &worker.Request{Profile: "dev"}, "localhost", exitUsage, "not host:port"},
+		{"unknown profile", &worker.Request{Profile: "nope"}, "", exitcode.Config, "nope"},
+		{"non-loopback address", &worker.Request{Profile: "dev"}, "0.0.0.0:0", exitcode.Usage, "not a loopback address"},
+		{"address that is no address", &worker.Request{Profile: "dev"}, "localhost", exitcode.Usage, "not host:port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -83,7 +84,7 @@ func runExec(args []string, s *term.Streams) int {
 	if err != nil {
 		if ctx.Err() != nil {
 			s.Errorf("cancelled")
-			return exitCancelled
+			return exitcode.Cancelled
 		}
 		return reportFailure(s, err)
 	}
@@ -123,7 +124,7 @@ func exitStatus(err error) int {
 		}
 		return ee.ExitCode()
 	}
-	return exitFailure
+	return exitcode.Failure
 }
 
 // lookPath finds the command like the front end's --static path does, with

@@ -7,6 +7,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/worker"
@@ -26,7 +27,7 @@ func rotate(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 		return failure(err)
 	}
 	if len(plan.Steps) != 1 || plan.Steps[0].Kind != chain.KindStored {
-		return failure(withExit(exitConfig, fmt.Errorf("profile %s does not take its keys from the keychain; only keys stored with assume creds add/import are rotated", req.Profile)))
+		return failure(withExit(exitcode.Config, fmt.Errorf("profile %s does not take its keys from the keychain; only keys stored with assume creds add/import are rotated", req.Profile)))
 	}
 	o := secretstore.Options{Getenv: s.Getenv}
 	if req.Prompt && s.CanPrompt() {
@@ -38,7 +39,7 @@ func rotate(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 	}
 	old, err := secretstore.GetUserKeys(st, req.Profile)
 	if err != nil {
-		return failure(withExit(exitConfig, fmt.Errorf("profile %s: %w", req.Profile, err)))
+		return failure(withExit(exitcode.Config, fmt.Errorf("profile %s: %w", req.Profile, err)))
 	}
 	res, err := creds.RotateAccessKey(ctx,
 		creds.Credentials{AccessKeyID: old.AccessKeyID, SecretAccessKey: old.SecretAccessKey},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/credserver"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -51,7 +52,7 @@ func runEndpoint(args []string, s *term.Streams) int {
 	if err != nil {
 		if ctx.Err() != nil {
 			s.Errorf("cancelled")
-			return exitCancelled
+			return exitcode.Cancelled
 		}
 		return reportFailure(s, err)
 	}

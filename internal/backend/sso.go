@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/populate"
 	"github.com/assume-cli/assume/internal/secretstore"
@@ -31,7 +32,7 @@ const ssoUsage = `usage:
 func runSSO(ctx context.Context, args []string, s *term.Streams) int {
 	if len(args) == 0 {
 		fmt.Fprintln(s.Err, "assume: error: sso needs a command\n"+ssoUsage)
-		return exitUsage
+		return exitcode.Usage
 	}
 	var err error
 	switch args[0] {
@@ -65,13 +66,13 @@ func printFailure(s *term.Streams, err error) int {
 	code := classify(err)
 	var ue usageError
 	if errors.As(err, &ue) {
-		code = exitUsage
+		code = exitcode.Usage
 	}
 	msg := err.Error()
 	if tl, ok := awssdk.AsTooLarge(err); ok {
-		msg, code = tl.Error(), exitNetwork
+		msg, code = tl.Error(), exitcode.Network
 	} else if m, ok := awssdk.AsMalformed(err); ok {
-		msg, code = m.Error(), exitNetwork
+		msg, code = m.Error(), exitcode.Network
 	}
 	s.Errorf("%s", strings.ReplaceAll(msg, "\n", " "))
 	if f := failure(err); f.Error != nil {
@@ -79,7 +80,7 @@ func printFailure(s *term.Streams, err error) int {
 			s.Hintf("%s", h)
 		}
 	}
-	if code == exitUsage {
+	if code == exitcode.Usage {
 		fmt.Fprintln(s.Err, ssoUsage)
 	}
 	return code

@@ -22,23 +22,10 @@ const (
 )
 
 // exitError carries an exit code and optional hints with an error.
-type exitError struct {
-	code  int
-	err   error
-	hints []string
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-func (e *exitError) ExitCode() int { return e.code }
+type exitError = exitcode.Error
 
 // withCode attaches an exit code (and hints) to err.
-func withCode(code int, err error, hints ...string) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{code: code, err: err, hints: hints}
-}
+func withCode(code int, err error, hints ...string) error { return exitcode.With(code, err, hints...) }
 
 // usageErr is a bad-invocation error.
 func usageErr(format string, a ...any) error {
@@ -55,7 +42,7 @@ func report(s *term.Streams, err error) int {
 	var hints []string
 	var ee *exitError
 	if errors.As(err, &ee) {
-		hints = append(hints, ee.hints...)
+		hints = append(hints, ee.Hints...)
 	}
 	var h hinter
 	if errors.As(err, &h) {

@@ -15,12 +15,12 @@ func TestCheckExportValuesLineBreak(t *testing.T) {
 	} {
 		err := checkExportValues(r)
 		var ee *exitError
-		if !errors.As(err, &ee) || ee.code != ExitFailure {
+		if !errors.As(err, &ee) || ee.Code != ExitFailure {
 			t.Fatalf("checkExportValues = %v, want an ExitFailure error", err)
 		}
 		msg := err.Error()
-		if strings.Contains(msg, "ecret-value") || strings.Contains(msg, "en-value") || strings.Contains(strings.Join(ee.hints, " "), "permission") {
-			t.Errorf("message %q (hints %q) quotes the value or blames permissions", msg, ee.hints)
+		if strings.Contains(msg, "ecret-value") || strings.Contains(msg, "en-value") || strings.Contains(strings.Join(ee.Hints, " "), "permission") {
+			t.Errorf("message %q (hints %q) quotes the value or blames permissions", msg, ee.Hints)
 		}
 	}
 	if err := checkExportValues(&resolved{accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "t"}); err != nil {
