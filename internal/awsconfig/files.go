@@ -73,7 +73,11 @@ func readOptional(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, _, err := atomicfile.Read(path, MaxFileSize)
+	read := atomicfile.Read
+	if MapLargeFiles {
+		read = atomicfile.ReadMapped
+	}
+	data, _, err := read(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -82,6 +86,12 @@ func readOptional(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// MapLargeFiles makes Open map large files instead of copying them
+// (atomicfile.ReadMapped). Only a process that runs every goroutine touching
+// the Files with debug.SetPanicOnFault(true), and recovers from the fault,
+// may set it: the front end does, on its cached path.
+var MapLargeFiles bool
 
 // MaxFileSize is the largest config or credentials file assume reads or
 // edits (64 MiB); a larger one is refused with an *atomicfile.TooLargeError.

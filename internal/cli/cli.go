@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
+	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
@@ -47,16 +49,35 @@ func commands() []command {
 	}
 }
 
+// isFault reports whether a recovered panic is a memory fault (a mapped file
+// that shrank), which debug.SetPanicOnFault turns into a runtime.Error with
+// the faulting address.
+func isFault(r any) bool {
+	_, ok := r.(interface{ Addr() uintptr })
+	return ok
+}
+
 // Main runs assume with args (without the program name) and returns the
 // process exit code. It never panics on bad input, and calls os.Exit only to
 // end a run that has not noticed an INT or TERM within a second (signals.go).
 func Main(args []string, s *term.Streams) (code int) {
 	harden.Process(s)
+	// Large config files are mapped, not copied (awsconfig.MapLargeFiles): a
+	// program truncating one under us then faults this goroutine, which
+	// becomes a recoverable panic reported below, not a crash.
+	debug.SetPanicOnFault(true)
+	awsconfig.MapLargeFiles = true
 	// A bug must not end in a stack trace on the user's terminal (set
 	// ASSUME_TRACEBACK=1 to see one).
 	if s.Getenv("ASSUME_TRACEBACK") == "" {
 		defer func() {
 			if r := recover(); r != nil {
+				if isFault(r) {
+					s.Errorf("a config file changed while assume read it (another program rewrote it)")
+					s.Hintf("run the command again")
+					code = ExitFailure
+					return
+				}
 				s.Errorf("internal error: %v", r)
 				s.Hintf("this is a bug in assume %s; please report it with the command you ran (ASSUME_TRACEBACK=1 shows where it happened)", Version)
 				code = ExitFailure

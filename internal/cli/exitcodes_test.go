@@ -30,3 +30,20 @@ func TestExitCodesHelpListsEveryCode(t *testing.T) {
 		t.Errorf("assume help exit-codes lists %d, which has no constant", c)
 	}
 }
+
+type faultPanic struct{}
+
+func (faultPanic) Error() string { return "unexpected fault address" }
+func (faultPanic) RuntimeError() {}
+func (faultPanic) Addr() uintptr { return 0x1000 }
+
+// A memory fault (a mapped config file that shrank under us) is reported
+// as a changed file, anything else as a bug.
+func TestIsFault(t *testing.T) {
+	if !isFault(faultPanic{}) {
+		t.Error("a fault is not recognised")
+	}
+	if isFault("boom") || isFault(nil) {
+		t.Error("a plain panic is taken for a fault")
+	}
+}
