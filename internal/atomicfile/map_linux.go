@@ -11,19 +11,15 @@ import "golang.org/x/sys/unix"
 // 10,000-profile config. A program that truncates the file later makes an
 // access to the mapping fault; with SetPanicOnFault that is a recoverable
 // panic (a runtime.Error with an Addr method), never a crash. Anything
-// else (small files, a failed mapping) is Read.
+// else (small files, a failed mapping) is Read; a file that is not
+// regular or is over limit is refused as by Read.
 func ReadMapped(path string, limit int64) ([]byte, Stamp, error) {
-	f, err := openRead(path)
+	f, before, err := openChecked(path, limit)
 	if err != nil {
 		return nil, Stamp{}, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, Stamp{}, err
-	}
-	before := stampOf(fi)
-	if !fi.Mode().IsRegular() || before.Size < bigRead || before.Size > limit {
+	if before.Size < bigRead {
 		return Read(path, limit)
 	}
 	data, err := unix.Mmap(int(f.Fd()), 0, int(before.Size), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)

@@ -131,23 +131,36 @@ func read(path string, limit int64, quiet time.Duration) ([]byte, Stamp, error) 
 
 var errRetry = errors.New("retry")
 
-func readOnce(path string, limit int64) ([]byte, Stamp, error) {
+// openChecked opens path for reading and returns it with its Stamp, or a
+// *NotRegularError or *TooLargeError (the file then closed).
+func openChecked(path string, limit int64) (*os.File, Stamp, error) {
 	f, err := openRead(path)
 	if err != nil {
 		return nil, Stamp{}, err
 	}
-	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return nil, Stamp{}, err
 	}
 	if !fi.Mode().IsRegular() {
+		f.Close()
 		return nil, Stamp{}, &NotRegularError{Path: path, Kind: kindOf(fi.Mode())}
 	}
-	before := stampOf(fi)
-	if before.Size > limit {
-		return nil, Stamp{}, &TooLargeError{Path: path, Size: before.Size, Limit: limit}
+	st := stampOf(fi)
+	if st.Size > limit {
+		f.Close()
+		return nil, Stamp{}, &TooLargeError{Path: path, Size: st.Size, Limit: limit}
 	}
+	return f, st, nil
+}
+
+func readOnce(path string, limit int64) ([]byte, Stamp, error) {
+	f, before, err := openChecked(path, limit)
+	if err != nil {
+		return nil, Stamp{}, err
+	}
+	defer f.Close()
 	data, free := alloc(before.Size)
 	ok := false
 	defer func() {
@@ -165,7 +178,7 @@ func readOnce(path string, limit int64) ([]byte, Stamp, error) {
 	if n, _ := f.Read(probe[:]); n > 0 {
 		return nil, Stamp{}, errRetry // grew while being read
 	}
-	fi, err = f.Stat()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, Stamp{}, err
 	}
