@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
-	"github.com/assume-cli/assume/internal/worker"
 
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -214,12 +214,12 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		}
 		return emitUnset(ctx, s, o.print)
 	}
-	var adhoc *worker.AdHocSSO
+	var adhoc *awsproc.AdHocSSO
 	if o.sso {
 		if o.profile != "" {
 			return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
 		}
-		adhoc = &worker.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
+		adhoc = &awsproc.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
 	} else if o.ssoStartURL+o.ssoRegion+o.ssoAccountID+o.ssoRoleName != "" {
 		return usageErr("--sso-start-url, --sso-region, --account-id and --role-name go with --sso")
 	} else if o.profile == "" {

@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
@@ -39,7 +39,7 @@ func commands() []command {
 		{"completion", "print the completion script of a shell", runCompletion},
 		{"__complete", "", runComplete}, // hidden: called by the completion scripts
 		{"__man", "", runMan},           // hidden: make man
-		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
+		{"sso", "IAM Identity Center: login, logout, ls, populate", handOffCommand(awsproc.CmdSSO)},
 		{"settings", "show and change assume's settings: browser, keychain, cache margin, region ...", runSettings},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)
@@ -201,22 +201,11 @@ With --exec, assume exits with the command's own exit status once the command ra
 (128+N when the command was killed by signal N).
 `
 
-// runWorkerCommand passes a command that lives on the SDK side (assume-aws)
-// through with the user's streams.
-func runWorkerCommand(name string) func(context.Context, []string, *term.Streams) error {
-	return func(ctx context.Context, args []string, s *term.Streams) error {
-		path, err := worker.Find(s.Getenv)
-		if err != nil {
-			return err
-		}
-		code, err := worker.Exec(ctx, path, append([]string{name}, args...), s.In, s.Out, s.Err, workerEnv(s))
-		if err != nil {
-			return err
-		}
-		if code != 0 {
-			return &silentExit{code: code}
-		}
-		return nil
+// handOffCommand hands a command that lives on the SDK side (assume-aws)
+// over with the user's streams.
+func handOffCommand(name string) func(context.Context, []string, *term.Streams) error {
+	return func(_ context.Context, args []string, s *term.Streams) error {
+		return handOff(s, append([]string{name}, args...), nil)
 	}
 }
 

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
-	"os/signal"
-	"syscall"
 
+	"github.com/assume-cli/assume/internal/sigrelay"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -27,41 +25,14 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 
 	// The child shares our terminal, so Ctrl-C reaches it directly; we only
 	// relay signals that were sent to us alone, and stay alive until it exits.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, forwardedSignals...)
-	defer signal.Stop(sigs)
-	relaying.Add(1)
-	defer relaying.Add(-1)
-	if err := cmd.Start(); err != nil {
+	status, err := sigrelay.Run(cmd)
+	if err != nil {
 		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
 	}
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case sig := <-sigs:
-				if sig != os.Interrupt { // SIGINT already went to the whole process group
-					cmd.Process.Signal(sig)
-				}
-			case <-done:
-				return
-			}
-		}
-	}()
-	err = cmd.Wait()
-	close(done)
-	if err == nil {
-		return nil
+	if status != 0 {
+		return &silentExit{code: status}
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code := ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = 128 + int(ws.Signal())
-		}
-		return &silentExit{code: code}
-	}
-	return err
+	return nil
 }
 
 // lookCommand finds the command to run: exit 127 when it does not exist,

@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/credserver"
@@ -21,7 +22,6 @@ import (
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // refreshTimeout bounds one refresh of an endpoint. It is generous because
@@ -82,19 +82,19 @@ func (p *source) provide(ctx context.Context, force bool) (credserver.Credential
 type endpoint struct {
 	srv     *credserver.Server
 	plan    *chain.Plan
-	req     *worker.Request
+	req     *awsproc.ResolveRequest
 	profile string // "" for assume --sso
 }
 
 // startEndpoint resolves the request's credentials once (prompting on the
 // terminal when allowed) and creates the server at addr ("" for the
 // default, 127.0.0.1 on a free port). Serve it with srv.Serve.
-func startEndpoint(ctx context.Context, s *term.Streams, req *worker.Request, addr string) (*endpoint, error) {
+func startEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest, addr string) (*endpoint, error) {
 	plan, err := loadPlan(s, req)
 	if err != nil {
 		return nil, err
 	}
-	opts := options(ctx, s, req)
+	opts := options(ctx, s, resolveCall(req))
 	opts.CacheKey = plan.CacheKey()
 	res, err := creds.Get(ctx, plan, opts)
 	if err != nil {
@@ -206,7 +206,7 @@ func reportFailure(s *term.Streams, err error) int {
 		s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
 		return exitcode.Usage
 	}
-	f := failure(err).Error
+	f := failure(err)
 	s.Errorf("%s", strings.ReplaceAll(f.Message, "\n", " "))
 	for _, h := range f.Hints {
 		s.Hintf("%s", h)

@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/term"
@@ -37,7 +38,7 @@ func runExec(args []string, s *term.Streams) int {
 	if err != nil {
 		return reportFailure(s, err)
 	}
-	req, err := readRequest(f.requestFile)
+	req, err := awsproc.ReadHandOff(f.requestFile)
 	if err != nil {
 		return reportFailure(s, err)
 	}

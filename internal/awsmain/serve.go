@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/credserver"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/shell"
@@ -35,7 +36,7 @@ func runEndpoint(args []string, s *term.Streams) int {
 	if format == "" {
 		format = shell.Sh
 	}
-	req, err := readRequest(f.requestFile)
+	req, err := awsproc.ReadHandOff(f.requestFile)
 	if err != nil {
 		return reportFailure(s, err)
 	}
