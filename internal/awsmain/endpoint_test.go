@@ -214,25 +214,3 @@ func TestParseEndpointFlags(t *testing.T) {
 		}
 	}
 }
-
-func TestLookPath(t *testing.T) {
-	dir := t.TempDir()
-	noexec := filepath.Join(dir, "noexec")
-	os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644)
-	tests := []struct {
-		name string
-		code int
-		msg  string
-	}{
-		{"sh", 0, ""},
-		{"no-such-command-xyz", exitNotFound, `cannot run "no-such-command-xyz": not found on PATH`},
-		{filepath.Join(dir, "missing"), exitNotFound, "no such file"},
-		{noexec, exitCannotRun, "permission denied"},
-	}
-	for _, tt := range tests {
-		_, code, err := lookPath(tt.name)
-		if code != tt.code || (tt.msg == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.msg)) {
-			t.Errorf("%s: code %d, err %v", tt.name, code, err)
-		}
-	}
-}

@@ -10,10 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/awssdk"
-	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/exitcode"
@@ -134,8 +132,8 @@ func options(ctx context.Context, s *term.Streams, req call) creds.Options {
 			o.SSO = c
 		}
 	}
-	if st, err := secretstore.Cache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
-		o.Cache = cache.New(st, cache.WithMargin(set.CacheMargin()))
+	if c, err := secretstore.SessionCache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
+		o.Cache = c
 	}
 	return o
 }
@@ -180,12 +178,7 @@ func loadPlan(s *term.Streams, req *awsproc.ResolveRequest) (*chain.Plan, error)
 	if a := req.SSO; a != nil {
 		return chain.AdHocSSO(a.StartURL, a.Region, a.AccountID, a.RoleName)
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := chain.Resolve(files, req.Profile)
+	plan, err := chain.Load(s.Getenv, req.Profile)
 	if err != nil {
 		return nil, err
 	}

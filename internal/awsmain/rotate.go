@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
@@ -17,12 +16,7 @@ import (
 // keychain: a new key through IAM, stored, verified, then the old one
 // deleted (creds.RotateAccessKey keeps a working key at every step).
 func rotate(ctx context.Context, s *term.Streams, req *awsproc.RotateRequest) (*awsproc.RotateResponse, error) {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := chain.Resolve(files, req.Profile)
+	plan, err := chain.Load(s.Getenv, req.Profile)
 	if err != nil {
 		return nil, err
 	}

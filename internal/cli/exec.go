@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os/exec"
 
 	"github.com/assume-cli/assume/internal/sigrelay"
@@ -27,7 +25,7 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 	// relay signals that were sent to us alone, and stay alive until it exits.
 	status, err := sigrelay.Run(cmd)
 	if err != nil {
-		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
+		return withCode(sigrelay.CannotRun, fmt.Errorf("cannot run %q: %v", argv[0], err))
 	}
 	if status != 0 {
 		return &silentExit{code: status}
@@ -38,20 +36,11 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 // lookCommand finds the command to run: exit 127 when it does not exist,
 // 126 when it cannot be run (e.g. not executable), as a shell reports them.
 func lookCommand(name string) (string, error) {
-	path, err := exec.LookPath(name)
-	switch {
-	case err == nil:
-		return path, nil
-	case errors.Is(err, exec.ErrNotFound):
-		return "", withCode(127, fmt.Errorf("cannot run %q: not found on PATH", name))
-	case errors.Is(err, fs.ErrNotExist):
-		return "", withCode(127, fmt.Errorf("cannot run %q: no such file", name))
+	path, status, err := sigrelay.LookPath(name)
+	if err != nil {
+		return "", withCode(status, err)
 	}
-	var ee *exec.Error
-	if errors.As(err, &ee) {
-		err = ee.Err
-	}
-	return "", withCode(126, fmt.Errorf("cannot run %q: %v", name, err))
+	return path, nil
 }
 
 // silentExit ends assume with a code and prints nothing (the child already

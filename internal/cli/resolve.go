@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
@@ -33,12 +32,7 @@ type resolveRequest struct {
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
 func loadPlan(s *term.Streams, profile string) (*chain.Plan, error) {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return nil, configErr(err)
-	}
-	plan, err := chain.Resolve(files, profile)
+	plan, err := chain.Load(s.Getenv, profile)
 	if err != nil {
 		return nil, configErr(err)
 	}
@@ -67,12 +61,11 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 // openCache opens the credential cache; a cache that cannot be opened is
 // simply not used (assume-aws reports real problems when it writes).
 func openCache(getenv func(string) string) *cache.Cache {
-	set := settingsFor(getenv)
-	st, err := secretstore.Cache(secretstore.Options{Getenv: getenv, Settings: set})
+	c, err := secretstore.SessionCache(secretstore.Options{Getenv: getenv, Settings: settingsFor(getenv)})
 	if err != nil {
 		return nil
 	}
-	return cache.New(st, cache.WithMargin(set.CacheMargin()))
+	return c
 }
 
 // resolveCredentials turns a profile into credentials: a cached entry or a

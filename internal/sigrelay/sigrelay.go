@@ -7,6 +7,8 @@ package sigrelay
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -74,4 +76,30 @@ func Status(err error) (int, error) {
 		return ee.ExitCode(), nil
 	}
 	return 1, err
+}
+
+// Exit statuses of a command that could not be run, as a shell reports them.
+const (
+	CannotRun = 126
+	NotFound  = 127
+)
+
+// LookPath finds the command to run in our place, with the status a shell
+// gives when it cannot: NotFound when it does not exist, CannotRun when it
+// cannot be run (not executable). The error is one line naming the command.
+func LookPath(name string) (path string, status int, err error) {
+	path, err = exec.LookPath(name)
+	switch {
+	case err == nil:
+		return path, 0, nil
+	case errors.Is(err, exec.ErrNotFound):
+		return "", NotFound, fmt.Errorf("cannot run %q: not found on PATH", name)
+	case errors.Is(err, fs.ErrNotExist):
+		return "", NotFound, fmt.Errorf("cannot run %q: no such file", name)
+	}
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		err = ee.Err
+	}
+	return "", CannotRun, fmt.Errorf("cannot run %q: %v", name, err)
 }
