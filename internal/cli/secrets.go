@@ -6,14 +6,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/vault"
 )
-
-// openSecretStore opens the keychain that holds long-lived keys.
-func openSecretStore(s *term.Streams) (vault.Store, error) {
-	_, st, err := secretstore.Keychain(secretStoreOptions(s))
-	return st, err
-}
 
 // secretStoreOptions reach the keychain from the front end: the passphrase
 // of the encrypted file backend is asked on the terminal.

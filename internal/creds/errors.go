@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/awssdk"
 )
 
 // Hinter is implemented by errors that come with a suggestion for the user,
@@ -199,10 +201,7 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string {
-	if e.Timeout > 0 {
-		return fmt.Sprintf("no answer from %s at %s within %s", e.Service, e.Endpoint, e.Timeout)
-	}
-	return fmt.Sprintf("cannot reach %s at %s: %s", e.Service, e.Endpoint, e.Reason)
+	return awssdk.NetworkMessage(e.Service, e.Endpoint, e.Timeout, e.Reason)
 }
 
 // Unwrap returns the transport error.
@@ -308,6 +307,6 @@ func (e *SourceError) Hint() string {
 // that failed in transport. It keeps only the short reason: the request URL
 // (which may hold secrets, as a sign-in URL does) is dropped.
 func Unreachable(service, endpoint string, err error) *NetworkError {
-	reason := netReason(err)
+	reason := awssdk.NetReason(err)
 	return &NetworkError{Service: service, Endpoint: endpoint, Reason: reason, Err: errors.New(reason)}
 }

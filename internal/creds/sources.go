@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/chain"
 )
 
@@ -173,13 +174,11 @@ func (r *runner) sourceFetchError(err error, service, endpoint string, srcErr fu
 	if perr := r.ctx.Err(); perr != nil {
 		return perr
 	}
-	if isTimeout(err) {
+	if awssdk.IsTimeout(err) {
 		return &NetworkError{Service: service, Endpoint: endpoint, Timeout: r.sdk.timeout, Err: err}
 	}
-	var ue *url.Error
-	var oe *net.OpError
-	if errors.As(err, &ue) || errors.As(err, &oe) {
-		return &NetworkError{Service: service, Endpoint: endpoint, Reason: netReason(err), Err: err}
+	if awssdk.IsTransport(err) {
+		return &NetworkError{Service: service, Endpoint: endpoint, Reason: awssdk.NetReason(err), Err: err}
 	}
 	return srcErr("no credentials from "+service+": "+oneLine(err.Error()), err)
 }

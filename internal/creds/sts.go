@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -135,7 +133,7 @@ func (r *runner) classify(err error, rec *callRecord, ec errContext, parent cont
 	if errors.As(err, &ae) {
 		return classifyAPI(ae, err, rec, ec, endpoint)
 	}
-	if isTimeout(err) {
+	if awssdk.IsTimeout(err) {
 		if _, ok := retry.DefaultThrottleErrorCodes[rec.lastCode]; ok {
 			return &ThrottledError{Op: ec.op, Endpoint: endpoint, Attempts: rec.attempts}
 		}
@@ -145,10 +143,8 @@ func (r *runner) classify(err error, rec *callRecord, ec errContext, parent cont
 		}
 		return &NetworkError{Service: "STS", Endpoint: endpoint, Timeout: r.sdk.timeout, Err: err}
 	}
-	var ue *url.Error
-	var se *smithyhttp.RequestSendError
-	if errors.As(err, &ue) || errors.As(err, &se) {
-		return &NetworkError{Service: "STS", Endpoint: endpoint, Reason: netReason(err), Err: err}
+	if awssdk.IsTransport(err) {
+		return &NetworkError{Service: "STS", Endpoint: endpoint, Reason: awssdk.NetReason(err), Err: err}
 	}
 	return fmt.Errorf("%s for profile %q: %w", ec.op, ec.profile, err)
 }
@@ -182,35 +178,6 @@ func classifyAPI(ae smithy.APIError, err error, rec *callRecord, ec errContext, 
 		return &ThrottledError{Op: ec.op, Endpoint: endpoint, Attempts: rec.attempts}
 	}
 	return &APIError{Op: ec.op, Profile: ec.profile, Code: code, Message: msg, Status: status, Attempts: rec.attempts}
-}
-
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var te interface{ Timeout() bool }
-	return errors.As(err, &te) && te.Timeout()
-}
-
-// netReason extracts a short transport reason such as "connection refused".
-func netReason(err error) string {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return "cannot resolve " + dnsErr.Name
-	}
-	var sysErr *os.SyscallError // "connect: connection refused" -> "connection refused"
-	if errors.As(err, &sysErr) && sysErr.Err != nil {
-		return sysErr.Err.Error()
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Err != nil {
-		return opErr.Err.Error()
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }
 
 // oneLine flattens and bounds a service message.

@@ -46,12 +46,6 @@ type nameVars struct {
 	AccountName, AccountID, RoleName, Session string
 }
 
-// ValidateTemplate reports whether t is a usable name template.
-func ValidateTemplate(t string) error {
-	_, err := parseTemplate(t)
-	return err
-}
-
 // parseTemplate parses a template like "{{account_name}}/{{role_name}}".
 func parseTemplate(s string) (*nameTemplate, error) {
 	t := &nameTemplate{}

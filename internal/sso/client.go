@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/assume-cli/assume/internal/awssdk"
-	"github.com/assume-cli/assume/internal/vault"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -24,6 +21,9 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/assume-cli/assume/internal/awssdk"
+	"github.com/assume-cli/assume/internal/vault"
 )
 
 // Defaults used when the matching Options field is zero.
@@ -322,7 +322,7 @@ func (c *Client) classify(parent context.Context, err error, k call) error {
 		}
 		return &APIError{Op: k.op, Code: code, Message: apiMessage(err, k.secrets), Status: status}
 	}
-	if isTimeout(err) {
+	if awssdk.IsTimeout(err) {
 		if _, ok := retry.DefaultThrottleErrorCodes[lastCode]; ok || lastCode == "TooManyRequestsException" || lastStatus == http.StatusTooManyRequests {
 			// Throttled until the time ran out: the throttling is the news.
 			return &ThrottledError{Op: k.op, Attempts: attempts}
@@ -345,43 +345,11 @@ func (c *Client) classify(parent context.Context, err error, k call) error {
 	if m, ok := awssdk.AsMalformed(err); ok {
 		return m
 	}
-	var ue *url.Error
-	var se *smithyhttp.RequestSendError
-	if errors.As(err, &ue) || errors.As(err, &se) {
-		var dnsErr *net.DNSError
-		return &NetworkError{Service: k.service, Endpoint: endpoint, Region: k.region, Reason: netReason(err),
-			DNS: errors.As(err, &dnsErr), Err: err}
+	if awssdk.IsTransport(err) {
+		return &NetworkError{Service: k.service, Endpoint: endpoint, Region: k.region, Reason: awssdk.NetReason(err),
+			DNS: awssdk.IsDNS(err), Err: err}
 	}
 	return fmt.Errorf("%s: %w", k.op, err)
-}
-
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var te interface{ Timeout() bool }
-	return errors.As(err, &te) && te.Timeout()
-}
-
-// netReason extracts a short transport reason such as "connection refused".
-func netReason(err error) string {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return "cannot resolve " + dnsErr.Name
-	}
-	var sysErr *os.SyscallError
-	if errors.As(err, &sysErr) && sysErr.Err != nil {
-		return sysErr.Err.Error()
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Err != nil {
-		return opErr.Err.Error()
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }
 
 // debugLog is the client's trace; every secret it has seen is redacted.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/keyring"
 )
 
@@ -194,10 +195,7 @@ type NetworkError struct {
 
 // Error implements error: one line, no secrets.
 func (e *NetworkError) Error() string {
-	if e.Timeout > 0 {
-		return fmt.Sprintf("no answer from %s at %s within %s", e.Service, e.Endpoint, e.Timeout)
-	}
-	return fmt.Sprintf("cannot reach %s at %s: %s", e.Service, e.Endpoint, e.Reason)
+	return awssdk.NetworkMessage(e.Service, e.Endpoint, e.Timeout, e.Reason)
 }
 
 // Unwrap returns the transport error.
