@@ -110,7 +110,7 @@ func (c *Credential) TakeProfile(pos []string) error {
 
 // AdHocSSO holds the ad-hoc IAM Identity Center flag group (assume --sso).
 type AdHocSSO struct {
-	SSO                                          bool
+	SSO                                               bool
 	SSOStartURL, SSORegion, SSOAccountID, SSORoleName string
 }
 
