@@ -59,7 +59,14 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *term.Stre
 	return nil
 }
 
-func runVersion(_ context.Context, _ []string, s *term.Streams) error {
+func runVersion(_ context.Context, args []string, s *term.Streams) error {
+	pos, err := simpleFlags(s, "version", args, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("version takes no arguments")
+	}
 	fmt.Fprintln(s.Out, "assume", Version)
 	return nil
 }
