@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/populate"
@@ -22,16 +23,21 @@ import (
 	"github.com/assume-cli/assume/internal/term"
 )
 
-const ssoUsage = `usage:
-  assume sso login    [--sso-session NAME | --profile P | --sso-start-url URL --sso-region R] [--no-browser]
-  assume sso logout   [--sso-session NAME | --profile P]
-  assume sso ls       [--sso-session NAME | --profile P] [--json]
-  assume sso populate --sso-session NAME [--prefix P] [--name-template T] [--region R] [--prune] [--dry-run]`
+// ssoUsage is the synopsis of `assume sso`, from its declaration
+// (internal/commands), as the front end's help shows it.
+func ssoUsage() string {
+	var b strings.Builder
+	b.WriteString("usage:")
+	for _, u := range commands.Lookup("sso").UsageLines() {
+		b.WriteString("\n  assume " + u)
+	}
+	return b.String()
+}
 
 // runSSO runs `assume sso ...` and returns the exit code.
 func runSSO(ctx context.Context, args []string, s *term.Streams) int {
 	if len(args) == 0 {
-		fmt.Fprintln(s.Err, "assume: error: sso needs a command\n"+ssoUsage)
+		fmt.Fprintln(s.Err, "assume: error: sso needs a command\n"+ssoUsage())
 		return exitcode.Usage
 	}
 	var err error
@@ -45,15 +51,24 @@ func runSSO(ctx context.Context, args []string, s *term.Streams) int {
 	case "populate":
 		err = ssoPopulate(ctx, args[1:], s)
 	case "-h", "--help", "help":
-		fmt.Fprintln(s.Out, ssoUsage)
+		fmt.Fprintln(s.Out, ssoUsage())
 		return 0
 	default:
 		err = usage(fmt.Errorf("unknown sso command %q", args[0]))
 	}
-	if err == nil {
+	if err == nil || errors.Is(err, errHelp) {
 		return 0
 	}
 	return printFailure(s, err)
+}
+
+// errHelp ends a subcommand that printed its usage (-h, --help; the front
+// end answers those itself, this is for assume-aws run by hand).
+var errHelp = errors.New("help shown")
+
+func errHelpShown(s *term.Streams) error {
+	fmt.Fprintln(s.Out, ssoUsage())
+	return errHelp
 }
 
 // usageError marks bad invocations (exit 2).
@@ -79,7 +94,7 @@ func printFailure(s *term.Streams, err error) int {
 		s.Hintf("%s", h)
 	}
 	if code == exitcode.Usage {
-		fmt.Fprintln(s.Err, ssoUsage)
+		fmt.Fprintln(s.Err, ssoUsage())
 	}
 	return code
 }
@@ -91,11 +106,12 @@ type ssoTarget struct {
 	startURL, ssoRegion string // a start URL without a profile (assume --sso)
 }
 
-func (t *ssoTarget) define(fs *flags.FlagSet) {
-	fs.String(&t.session, "sso-session", "")
-	fs.String(&t.profile, "profile", "p")
-	fs.String(&t.startURL, "sso-start-url", "")
-	fs.String(&t.ssoRegion, "sso-region", "")
+// bind binds the session-selecting flags (commands.SSOTargetFlags).
+func (t *ssoTarget) bind(fs *flags.FlagSet) {
+	fs.BindString(&t.session, commands.SSOSession.Long)
+	fs.BindString(&t.profile, commands.SSOProfile.Long)
+	fs.BindString(&t.startURL, commands.SSOStartURL.Long)
+	fs.BindString(&t.ssoRegion, commands.SSORegion.Long)
 }
 
 // resolve finds the sso.Session the flags name.
@@ -186,14 +202,19 @@ func login(ctx context.Context, s *term.Streams, c *sso.Client, sess sso.Session
 func ssoCommand(name string, args []string, s *term.Streams, define func(fs *flags.FlagSet)) (sso.Session, *sso.Client, bool, error) {
 	var t ssoTarget
 	var debug bool
-	fs := flags.New(name)
-	t.define(fs)
-	fs.Bool(&debug, "debug", "")
+	var help bool
+	fs := commands.Lookup(name).FlagSet()
+	t.bind(fs)
+	fs.BindBool(&debug, commands.Debug.Long)
+	fs.BindBool(&help, commands.Help.Long)
 	if define != nil {
 		define(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return sso.Session{}, nil, false, usage(err)
+	}
+	if help {
+		return sso.Session{}, nil, false, errHelpShown(s)
 	}
 	if len(fs.Args()) > 0 {
 		return sso.Session{}, nil, false, usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))
@@ -208,7 +229,7 @@ func ssoCommand(name string, args []string, s *term.Streams, define func(fs *fla
 
 func ssoLogin(ctx context.Context, args []string, s *term.Streams) error {
 	var noBrowser bool
-	sess, c, debug, err := ssoCommand("sso login", args, s, func(fs *flags.FlagSet) { fs.Bool(&noBrowser, "no-browser", "") })
+	sess, c, debug, err := ssoCommand("sso login", args, s, func(fs *flags.FlagSet) { fs.BindBool(&noBrowser, commands.NoBrowser.Long) })
 	if err != nil {
 		return err
 	}
@@ -271,7 +292,7 @@ type lsAccount struct {
 
 func ssoList(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
-	sess, c, debug, err := ssoCommand("sso ls", args, s, func(fs *flags.FlagSet) { fs.Bool(&asJSON, "json", "") })
+	sess, c, debug, err := ssoCommand("sso ls", args, s, func(fs *flags.FlagSet) { fs.BindBool(&asJSON, commands.JSON.Long) })
 	if err != nil {
 		return err
 	}
@@ -367,16 +388,21 @@ func classifyPortal(err error) error {
 func ssoPopulate(ctx context.Context, args []string, s *term.Streams) error {
 	var o populate.Options
 	var debug bool
-	fs := flags.New("sso populate")
-	fs.String(&o.SSOSession, "sso-session", "")
-	fs.String(&o.Prefix, "prefix", "")
-	fs.String(&o.Template, "name-template", "")
-	fs.String(&o.Region, "region", "r")
-	fs.Bool(&o.Prune, "prune", "")
-	fs.Bool(&o.DryRun, "dry-run", "")
-	fs.Bool(&debug, "debug", "")
+	fs := commands.Lookup("sso populate").FlagSet()
+	fs.BindString(&o.SSOSession, commands.SSOSession.Long)
+	fs.BindString(&o.Prefix, commands.Prefix.Long)
+	fs.BindString(&o.Template, commands.NameTemplate.Long)
+	fs.BindString(&o.Region, commands.PopRegion.Long)
+	fs.BindBool(&o.Prune, commands.Prune.Long)
+	fs.BindBool(&o.DryRun, commands.DryRun.Long)
+	fs.BindBool(&debug, commands.Debug.Long)
+	var help bool
+	fs.BindBool(&help, commands.Help.Long)
 	if err := fs.Parse(args); err != nil {
 		return usage(err)
+	}
+	if help {
+		return errHelpShown(s)
 	}
 	if len(fs.Args()) > 0 {
 		return usage(fmt.Errorf("unexpected argument %q", fs.Args()[0]))

@@ -10,19 +10,34 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsproc"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 )
 
-// simpleFlags parses a subcommand's flags (no interspersed "--" command).
-func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
-	fs := flags.New(name)
+// simpleFlags parses the flags of command name (no interspersed "--"
+// command) with its declaration (internal/commands); define binds the
+// flags the command reads. -h/--help prints the command's help.
+func simpleFlags(s *term.Streams, name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
+	c := commands.Lookup(name)
+	if c == nil {
+		panic("cli: command " + name + " is not declared in internal/commands")
+	}
+	fs := c.FlagSet()
+	var help bool
+	fs.BindBool(&help, commands.Help.Long)
 	if define != nil {
 		define(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%s: %v", name, err)
+	}
+	if help {
+		if err := writeHelp(s.Out, c); err != nil {
+			return nil, err
+		}
+		return nil, &silentExit{code: ExitOK}
 	}
 	return fs.Args(), nil
 }
@@ -30,9 +45,9 @@ func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
 	var autoRefresh, noCompletion bool
-	pos, err := simpleFlags("init", args, func(fs *flags.FlagSet) {
-		fs.Bool(&autoRefresh, "auto-refresh", "")
-		fs.Bool(&noCompletion, "no-completion", "")
+	pos, err := simpleFlags(s, "init", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&autoRefresh, "auto-refresh")
+		fs.BindBool(&noCompletion, "no-completion")
 	})
 	if err != nil {
 		return err
@@ -56,7 +71,7 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 	}
 	// The completion of the shell comes with the function (bash, zsh, fish,
 	// pwsh), unless --no-completion.
-	if c, ok := completionScripts[pos[0]]; ok && !noCompletion {
+	if c, ok := completionScript(pos[0]); ok && !noCompletion {
 		code += "\n" + c
 	}
 	_, err = io.WriteString(s.Out, code)
@@ -67,9 +82,9 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 func runExplain(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
 	var profile string
-	pos, err := simpleFlags("explain", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.String(&profile, "profile", "p")
+	pos, err := simpleFlags(s, "explain", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindString(&profile, "profile")
 	})
 	if err != nil {
 		return err
@@ -111,13 +126,13 @@ type processOutput struct {
 func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
 	var profile, region, duration, mfaToken string
 	var refresh, debug bool
-	pos, err := simpleFlags("credential-process", args, func(fs *flags.FlagSet) {
-		fs.String(&profile, "profile", "p")
-		fs.String(&region, "region", "r")
-		fs.String(&duration, "duration", "d")
-		fs.String(&mfaToken, "mfa-token", "")
-		fs.Bool(&refresh, "refresh", "")
-		fs.Bool(&debug, "debug", "")
+	pos, err := simpleFlags(s, "credential-process", args, func(fs *flags.FlagSet) {
+		fs.BindString(&profile, "profile")
+		fs.BindString(&region, "region")
+		fs.BindString(&duration, "duration")
+		fs.BindString(&mfaToken, "mfa-token")
+		fs.BindBool(&refresh, "refresh")
+		fs.BindBool(&debug, "debug")
 	})
 	if err != nil {
 		return err
@@ -160,9 +175,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 // left.
 func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, debug bool
-	pos, err := simpleFlags("whoami", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&debug, "debug", "")
+	pos, err := simpleFlags(s, "whoami", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&debug, "debug")
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -258,7 +259,7 @@ func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req 
 // credentials of this shell.
 func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 	var o assumeOptions
-	pos, err := o.parse("console", args, 1)
+	pos, err := o.parse(commands.Lookup("console"), args, 1)
 	if err != nil {
 		return err
 	}
@@ -266,16 +267,16 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 		return writeConsoleHelp(s.Out)
 	}
 	if len(pos) == 1 {
-		if o.profile != "" && o.profile != pos[0] {
-			return usageErr("two profiles given: %q and --profile %q", pos[0], o.profile)
+		if o.Profile != "" && o.Profile != pos[0] {
+			return usageErr("two profiles given: %q and --profile %q", pos[0], o.Profile)
 		}
-		o.profile = pos[0]
+		o.Profile = pos[0]
 	}
 	if o.exec || o.unset || o.print != "" || o.shell {
 		return usageErr("assume console opens the console only; to also set credentials: assume PROFILE -c --shell")
 	}
 	o.console = true
-	if o.profile != "" || o.sso {
+	if o.Profile != "" || o.SSO {
 		return runAssumeParsed(ctx, s, &o)
 	}
 	co, err := o.consoleOptions()
@@ -292,11 +293,11 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 				"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
 		}
 	}
-	if err := checkPartition(pickRegion(o.region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
+	if err := checkPartition(pickRegion(o.Region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
 		return err
 	}
 	res := &resolved{
-		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.region, nil, s.Getenv),
+		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.Region, nil, s.Getenv),
 		accessKeyID: akid, secretAccessKey: secret, sessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 	}
 	t := consoleTargetFor(s, res.profile, res)

@@ -39,9 +39,9 @@ func useColor(s *term.Streams, tty bool) bool {
 // keychain, the clock and the cached sessions, and explains each problem.
 func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, offline bool
-	pos, err := simpleFlags("doctor", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&offline, "offline", "")
+	pos, err := simpleFlags(s, "doctor", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&offline, "offline")
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
-	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -47,29 +47,21 @@ func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []
 func runServe(_ context.Context, args []string, s *term.Streams) error {
 	var o assumeOptions
 	var addr string
-	pos, err := simpleFlags("serve", args, func(fs *flags.FlagSet) {
-		fs.String(&o.profile, "profile", "p")
-		fs.String(&o.region, "region", "r")
-		fs.String(&o.duration, "duration", "d")
-		fs.String(&o.mfaToken, "mfa-token", "")
-		fs.Bool(&o.refresh, "refresh", "")
-		fs.Bool(&o.debug, "debug", "")
-		fs.String(&o.print, "print", "")
-		fs.String(&addr, "addr", "")
-		fs.Bool(&o.sso, "sso", "")
-		fs.String(&o.ssoStartURL, "sso-start-url", "")
-		fs.String(&o.ssoRegion, "sso-region", "")
-		fs.String(&o.ssoAccountID, "account-id", "")
-		fs.String(&o.ssoRoleName, "role-name", "")
-	})
+	fs := commands.Lookup("serve").FlagSet()
+	o.bind(fs)
+	fs.BindString(&addr, commands.Addr.Long)
+	if err := fs.Parse(args); err != nil {
+		return usageErr("serve: %v", err)
+	}
+	if len(fs.Args()) > 1 {
+		return usageErr("serve takes one profile")
+	}
+	err := o.TakeProfile(fs.Args())
+	if err == nil {
+		err = o.AdHocSSO.Check(o.Profile)
+	}
 	if err != nil {
 		return err
-	}
-	switch {
-	case len(pos) == 1 && o.profile == "":
-		o.profile = pos[0]
-	case len(pos) > 0:
-		return usageErr("serve takes one profile")
 	}
 	if o.print == "" {
 		o.print = shell.Sh
@@ -80,26 +72,24 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 	var plan *chain.Plan
 	var adhoc *awsproc.AdHocSSO
 	switch {
-	case o.sso && o.profile != "":
-		return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
-	case o.sso:
-		adhoc = &awsproc.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
+	case o.SSO:
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
-	case o.profile == "":
+	case o.Profile == "":
 		return usageErr("serve needs a profile: assume serve PROFILE [--print sh|fish|pwsh|json]")
 	default:
-		plan, err = loadPlan(s, o.profile)
+		plan, err = loadPlan(s, o.Profile)
 	}
 	if err != nil {
 		return err
 	}
-	dur, err := parseDuration(o.duration)
+	dur, err := parseDuration(o.Duration)
 	if err != nil {
 		return err
 	}
-	req := resolveRequest{profile: o.profile, region: o.region, duration: dur, mfaToken: o.mfaToken,
-		refresh: o.refresh, debug: o.debug, sso: adhoc}
+	req := resolveRequest{profile: o.Profile, region: o.Region, duration: dur, mfaToken: o.MFAToken,
+		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
 	wargs := []string{awsproc.CmdEndpoint, "--print", o.print}
 	if addr != "" {
 		wargs = append(wargs, "--addr", addr)
