@@ -72,20 +72,20 @@ func (e *signinNetError) Hint() string {
 // long-term keys first become a federation session, then the federation
 // endpoint exchanges the credentials for a sign-in token.
 func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleRequest) (*awsproc.ConsoleResponse, error) {
-	cr, c := req, req.Credentials
+	c := req.Credentials
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
 		return nil, errors.New("console request without credentials")
 	}
-	opts := options(ctx, s, call{Region: req.Region, Debug: req.Debug})
+	r, creq := resolver(ctx, s, req.Debug, false), creds.Request{Region: req.Region}
 	sc := creds.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}
 	out := &awsproc.ConsoleResponse{Expires: c.Expiration}
-	duration := cr.SessionDuration
+	duration := req.SessionDuration
 	if sc.SessionToken == "" {
 		fd := duration
 		if fd != 0 && (fd < creds.MinFederationDuration || fd > creds.MaxFederationDuration) {
 			return nil, withExit(exitcode.Usage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd))
 		}
-		fc, err := creds.FederationToken(ctx, sc, cr.FederationName, fd, opts)
+		fc, err := r.FederationToken(ctx, sc, req.FederationName, fd, creq)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +93,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleReq
 	} else if duration != 0 {
 		out.Expires = time.Now().Add(duration)
 	}
-	p, ok := console.PartitionByID(cr.Partition)
+	p, ok := console.PartitionByID(req.Partition)
 	if !ok {
 		p = console.AWS
 	}
@@ -116,7 +116,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleReq
 		}
 		return nil, err
 	}
-	out.URL = console.LoginURL(endpoint, "", cr.Destination, token)
+	out.URL = console.LoginURL(endpoint, "", req.Destination, token)
 	return out, nil
 }
 

@@ -40,7 +40,8 @@ const EnvProfile = "ASSUME_PROFILE"
 // its single-flight lock with every other assume.
 type source struct {
 	plan *chain.Plan
-	opts creds.Options
+	res  *creds.Resolver
+	req  creds.Request
 
 	mu      sync.Mutex
 	pending *creds.Result // the first fetch, handed to the server once
@@ -57,13 +58,13 @@ func (p *source) provide(ctx context.Context, force bool) (credserver.Credential
 	res := p.pending
 	p.pending = nil
 	if res == nil {
-		o := p.opts
-		o.Refresh, o.MFAToken = false, "" // a code works once
+		req := p.req
+		req.Refresh, req.MFAToken = false, "" // a code works once
 		if force {
-			o.NewerThan = p.held
+			req.NewerThan = p.held
 		}
 		var err error
-		if res, err = creds.Get(ctx, p.plan, o); err != nil {
+		if res, err = p.res.Get(ctx, p.plan, req); err != nil {
 			return credserver.Credentials{}, err
 		}
 	}
@@ -131,13 +132,14 @@ func startEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveReq
 	if err != nil {
 		return nil, err
 	}
-	opts := options(ctx, s, resolveCall(req))
-	opts.CacheKey = plan.CacheKey()
-	res, err := creds.Get(ctx, plan, opts)
+	c := resolveCall(req)
+	src := &source{plan: plan, res: resolver(ctx, s, c.Debug, c.Prompt), req: c.request()}
+	src.req.CacheKey = plan.CacheKey()
+	res, err := src.res.Get(ctx, plan, src.req)
 	if err != nil {
 		return nil, err
 	}
-	src := &source{plan: plan, opts: opts, pending: res}
+	src.pending = res
 	so := credserver.Options{Addr: addr, RefreshTimeout: refreshTimeout}
 	if req.Debug {
 		so.Debug = debugPrefix{s.Err}

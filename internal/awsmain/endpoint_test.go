@@ -99,8 +99,9 @@ func TestEndpointRefreshSharesCache(t *testing.T) {
 	// the credentials are due: ask, and force a refresh when the answer is
 	// no newer.
 	srv.SetClockOffset(10 * time.Minute)
-	srcA := &source{plan: a.plan, opts: options(ctx, s, resolveCall(req)), held: ca.Expiration}
-	srcA.opts.CacheKey = a.plan.CacheKey()
+	c := resolveCall(req)
+	srcA := &source{plan: a.plan, res: resolver(ctx, s, c.Debug, c.Prompt), req: c.request(), held: ca.Expiration}
+	srcA.req.CacheKey = a.plan.CacheKey()
 	same, err := srcA.provide(ctx, false)
 	if err != nil || same.AccessKeyID != ca.AccessKeyID {
 		t.Fatalf("unforced: %v, %v", same, err)
@@ -109,7 +110,7 @@ func TestEndpointRefreshSharesCache(t *testing.T) {
 	if err != nil || fresh.AccessKeyID == ca.AccessKeyID || !fresh.Expiration.After(ca.Expiration) {
 		t.Fatalf("forced: %v (expires %v), %v", fresh, fresh.Expiration, err)
 	}
-	srcB := &source{plan: b.plan, opts: srcA.opts, held: cb.Expiration}
+	srcB := &source{plan: b.plan, res: srcA.res, req: srcA.req, held: cb.Expiration}
 	other, err := srcB.provide(ctx, true)
 	if err != nil || other.AccessKeyID != fresh.AccessKeyID {
 		t.Fatalf("second endpoint's refresh got %v, want the first's %s: %v", other, fresh.AccessKeyID, err)

@@ -91,51 +91,53 @@ func resolveCall(r *awsproc.ResolveRequest) call {
 	return call{Region: r.Region, Duration: r.Duration, MFAToken: r.MFAToken, Refresh: r.Refresh, Debug: r.Debug, Prompt: r.Prompt}
 }
 
-func options(ctx context.Context, s *term.Streams, req call) creds.Options {
-	o := creds.Options{
-		Region:   req.Region,
-		Duration: req.Duration,
-		Refresh:  req.Refresh,
-		MFAToken: req.MFAToken,
-		Notice:   func(msg string) { s.Noticef("%s", msg) },
-		Getenv:   s.Getenv,
-		Stdin:    s.In,
-		Stderr:   s.Err,
+// request is what c asks of creds.
+func (c call) request() creds.Request {
+	return creds.Request{Region: c.Region, Duration: c.Duration, Refresh: c.Refresh, MFAToken: c.MFAToken}
+}
+
+// options are the resolver and the request of c together.
+func options(ctx context.Context, s *term.Streams, c call) creds.Options {
+	return creds.Options{Resolver: *resolver(ctx, s, c.Debug, c.Prompt), Request: c.request()}
+}
+
+// resolver is the long-lived side of creds for this process: the terminal
+// (prompts when allowed), the debug trace, the SSO client and sign-in, the
+// session cache.
+func resolver(ctx context.Context, s *term.Streams, debug, prompt bool) *creds.Resolver {
+	r := &creds.Resolver{
+		Notice: func(msg string) { s.Noticef("%s", msg) },
+		Getenv: s.Getenv,
+		Stdin:  s.In,
+		Stderr: s.Err,
 	}
-	if req.Prompt && s.CanPrompt() {
-		o.Prompt = func(_ context.Context, serial string, attempt int) (string, error) {
-			q := fmt.Sprintf("Enter MFA code for %s: ", serial)
-			if attempt > 1 {
-				q = fmt.Sprintf("That code was not accepted (try %d of %d). Enter MFA code for %s: ", attempt, 3, serial)
-			}
-			return s.Prompt(q, false)
-		}
-	}
-	if req.Debug {
-		o.Debug = debugWriter{s.Err}
-	}
-	if req.Prompt && s.CanPrompt() {
-		o.SSOLogin = func(sess sso.Session) (*sso.Token, error) {
-			c, err := ssoClient(s, req.Debug)
+	prompt = prompt && s.CanPrompt()
+	if prompt {
+		r.Prompt = creds.TerminalPrompt(func(q string) (string, error) { return s.Prompt(q, false) })
+		r.SSOLogin = func(sess sso.Session) (*sso.Token, error) {
+			c, err := ssoClient(s, debug)
 			if err != nil {
 				return nil, err
 			}
 			s.Noticef("the IAM Identity Center session for %s needs a sign-in", sess.StartURL)
-			return login(ctx, s, c, sess, false, req.Debug)
+			return login(ctx, s, c, sess, false, debug)
 		}
 	}
+	if debug {
+		r.Debug = debugWriter{s.Err}
+	}
 	set, _ := settings.Load(s.Getenv)
-	if set.SSOCache() == "keychain" && req.Prompt && s.CanPrompt() {
+	if set.SSOCache() == "keychain" && prompt {
 		// SSO tokens in the keychain: a client that may ask for the
 		// passphrase of the encrypted-file keychain.
-		if c, err := ssoClient(s, req.Debug); err == nil {
-			o.SSO = c
+		if c, err := ssoClient(s, debug); err == nil {
+			r.SSO = c
 		}
 	}
 	if c, err := secretstore.SessionCache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
-		o.Cache = c
+		r.Cache = c
 	}
-	return o
+	return r
 }
 
 // debugWriter prefixes debug output so it is told apart from messages
@@ -155,9 +157,10 @@ func resolve(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest) 
 	if err != nil {
 		return nil, err
 	}
-	opts := options(ctx, s, resolveCall(req))
-	opts.CacheKey = plan.CacheKey()
-	res, err := creds.Get(ctx, plan, opts)
+	c := resolveCall(req)
+	cr := c.request()
+	cr.CacheKey = plan.CacheKey()
+	res, err := resolver(ctx, s, c.Debug, c.Prompt).Get(ctx, plan, cr)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +212,7 @@ func whoami(ctx context.Context, s *term.Streams, req *awsproc.WhoamiRequest) (*
 		}
 	}
 	var err error
-	out.ARN, out.Account, out.UserID, err = creds.CallerIdentity(ctx, c, options(ctx, s, call{Region: req.Region, Debug: req.Debug}))
+	out.ARN, out.Account, out.UserID, err = resolver(ctx, s, req.Debug, false).CallerIdentity(ctx, c, creds.Request{Region: req.Region})
 	if err != nil {
 		return nil, err
 	}

@@ -37,22 +37,11 @@ type HTTPClient interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
-// Options carry everything Get needs besides the plan. The zero value works:
-// every field has a default.
-type Options struct {
-	// Region signs and routes STS calls. The caller has already decided it;
-	// empty means us-east-1.
-	Region string
-	// Duration is the session length the user asked for (--duration); zero
-	// means the profile's duration_seconds, else DefaultDuration. A non-zero
-	// Duration skips the cached credentials (not the MFA session) and
-	// replaces them with the new, longer or shorter, session.
-	Duration time.Duration
-	// Refresh ignores cached credentials and MFA sessions (new ones are still
-	// cached). Cached caller identities are still used: they never change.
-	Refresh bool
-	// MFAToken is a code given with --mfa-token; it is tried once.
-	MFAToken string
+// Resolver is what stays the same across the calls of one process: the
+// cache, the HTTP client and time bounds, the clock, the prompts and the
+// terminal streams, the lock folder. The zero value works: every field has
+// a default.
+type Resolver struct {
 	// Prompt asks for an MFA code; nil means there is no terminal, and a step
 	// that needs a code fails with *MFARequiredError.
 	Prompt MFAPrompt
@@ -68,9 +57,6 @@ type Options struct {
 	// Cache holds credentials, MFA sessions and identities; nil disables
 	// caching.
 	Cache *cache.Cache
-	// CacheKey names the plan's credentials in the cache; empty derives one
-	// from the plan's steps.
-	CacheKey string
 	// HTTPClient replaces the SDK's HTTP client (tests). When nil a client is
 	// built with Timeout as its connect and request timeout.
 	HTTPClient HTTPClient
@@ -101,13 +87,6 @@ type Options struct {
 	SSOLogin SSOLogin
 	// Debug receives a trace of what happens, without secrets; nil for none.
 	Debug io.Writer
-	// NewerThan, when set, is the expiry of credentials the caller holds
-	// and wants replaced (a credentials endpoint refreshing ahead of
-	// expiry): cached credentials that expire no later are not used, but
-	// cached MFA sessions still are, so a refresh asks for no MFA code
-	// while the MFA session lasts. Credentials that another process cached
-	// meanwhile and that expire later are used as they are.
-	NewerThan time.Time
 	// LockDir is the folder of the cross-process lock files that make
 	// concurrent Gets of the same credentials (and of the same MFA session)
 	// single-flight; empty means "locks" in the cache's folder. Without a
@@ -116,6 +95,56 @@ type Options struct {
 	// LockTimeout bounds the wait for another process's lock; zero means
 	// DefaultLockTimeout.
 	LockTimeout time.Duration
+}
+
+// Request is what one call asks for: where, how long, with which code,
+// under which cache key.
+type Request struct {
+	// Region signs and routes STS calls. The caller has already decided it;
+	// empty means us-east-1.
+	Region string
+	// Duration is the session length the user asked for (--duration); zero
+	// means the profile's duration_seconds, else DefaultDuration. A non-zero
+	// Duration skips the cached credentials (not the MFA session) and
+	// replaces them with the new, longer or shorter, session.
+	Duration time.Duration
+	// Refresh ignores cached credentials and MFA sessions (new ones are still
+	// cached). Cached caller identities are still used: they never change.
+	Refresh bool
+	// MFAToken is a code given with --mfa-token; it is tried once.
+	MFAToken string
+	// CacheKey names the plan's credentials in the cache; empty derives one
+	// from the plan's steps.
+	CacheKey string
+	// NewerThan, when set, is the expiry of credentials the caller holds
+	// and wants replaced (a credentials endpoint refreshing ahead of
+	// expiry): cached credentials that expire no later are not used, but
+	// cached MFA sessions still are, so a refresh asks for no MFA code
+	// while the MFA session lasts. Credentials that another process cached
+	// meanwhile and that expire later are used as they are.
+	NewerThan time.Time
+}
+
+// Options are a Resolver and a Request together: everything Get needs
+// besides the plan.
+type Options struct {
+	Resolver
+	Request
+}
+
+// Get is Get with r and req.
+func (r *Resolver) Get(ctx context.Context, plan *chain.Plan, req Request) (*Result, error) {
+	return Get(ctx, plan, Options{Resolver: *r, Request: req})
+}
+
+// CallerIdentity is CallerIdentity with r and req.
+func (r *Resolver) CallerIdentity(ctx context.Context, c Credentials, req Request) (arn, account, userID string, err error) {
+	return CallerIdentity(ctx, c, Options{Resolver: *r, Request: req})
+}
+
+// FederationToken is FederationToken with r and req.
+func (r *Resolver) FederationToken(ctx context.Context, c Credentials, name string, duration time.Duration, req Request) (Credentials, error) {
+	return FederationToken(ctx, c, name, duration, Options{Resolver: *r, Request: req})
 }
 
 // Credentials are AWS credentials. Printing them with %v shows only the

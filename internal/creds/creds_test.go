@@ -584,3 +584,19 @@ func BenchmarkGetCacheHit(b *testing.B) {
 		}
 	}
 }
+
+// TestTerminalPrompt: creds words the MFA question and counts the tries.
+func TestTerminalPrompt(t *testing.T) {
+	var asked []string
+	p := TerminalPrompt(func(q string) (string, error) { asked = append(asked, q); return "123456", nil })
+	for attempt := 1; attempt <= 2; attempt++ {
+		if code, err := p(context.Background(), "arn:aws:iam::1:mfa/me", attempt); err != nil || code != "123456" {
+			t.Fatal(code, err)
+		}
+	}
+	want := []string{"Enter MFA code for arn:aws:iam::1:mfa/me: ",
+		"That code was not accepted (try 2 of 3). Enter MFA code for arn:aws:iam::1:mfa/me: "}
+	if strings.Join(asked, "|") != strings.Join(want, "|") {
+		t.Errorf("asked %q", asked)
+	}
+}

@@ -191,18 +191,18 @@ func TestHTTPTimeoutFromEnvironment(t *testing.T) {
 		{"-1s", 0, true},
 	}
 	for _, tc := range tests {
-		o := Options{Getenv: func(k string) string {
+		o := Options{Resolver: Resolver{Getenv: func(k string) string {
 			if k == "ASSUME_HTTP_TIMEOUT" {
 				return tc.env
 			}
 			return ""
-		}}
+		}}}
 		got, err := o.timeout()
 		if (err != nil) != tc.wantErr || got != tc.want {
 			t.Errorf("ASSUME_HTTP_TIMEOUT=%q: %v, %v", tc.env, got, err)
 		}
 	}
-	o := Options{Timeout: time.Second, Getenv: func(string) string { return "5s" }}
+	o := Options{Resolver: Resolver{Timeout: time.Second, Getenv: func(string) string { return "5s" }}}
 	if got, _ := o.timeout(); got != time.Second {
 		t.Errorf("Options.Timeout should win over the environment, got %v", got)
 	}

@@ -203,14 +203,13 @@ func testOpts(f *fakeSTS, env map[string]string) Options {
 	if _, ok := env["USER"]; !ok {
 		env["USER"] = "tester"
 	}
-	o := Options{
-		Region:       "eu-west-1",
+	o := Options{Request: Request{Region: "eu-west-1"}, Resolver: Resolver{
 		Getenv:       func(k string) string { return env[k] },
 		Timeout:      5 * time.Second,
 		RetryBackoff: func(int) time.Duration { return time.Millisecond },
 		Stdin:        strings.NewReader(""),
 		Stderr:       io.Discard,
-	}
+	}}
 	if f != nil {
 		o.Endpoint = f.URL()
 	}
