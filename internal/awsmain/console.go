@@ -77,7 +77,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleReq
 		return nil, errors.New("console request without credentials")
 	}
 	r, creq := resolver(ctx, s, req.Debug, false), creds.Request{Region: req.Region}
-	sc := creds.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}
+	sc := creds.Credentials(c)
 	out := &awsproc.ConsoleResponse{Expires: c.Expiration}
 	duration := req.SessionDuration
 	if sc.SessionToken == "" {
@@ -102,9 +102,7 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleReq
 		return nil, withExit(exitcode.Config, &signinTrouble{err.Error(),
 			"unset " + console.SigninEndpointEnv + " to sign in at AWS's own sign-in host; it is only for tests and mirrors"})
 	}
-	tokenURL, err := console.SigninTokenURL(endpoint, console.Credentials{
-		AccessKeyID: sc.AccessKeyID, SecretAccessKey: sc.SecretAccessKey, SessionToken: sc.SessionToken,
-	}, duration, out.Federated)
+	tokenURL, err := console.SigninTokenURL(endpoint, sc, duration, out.Federated)
 	if err != nil {
 		return nil, withExit(exitcode.Usage, err)
 	}

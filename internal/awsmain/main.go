@@ -164,15 +164,7 @@ func resolve(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &awsproc.ResolveResponse{
-		FromCache: res.FromCache,
-		Credentials: awsproc.Credentials{
-			AccessKeyID:     res.AccessKeyID,
-			SecretAccessKey: res.SecretAccessKey,
-			SessionToken:    res.SessionToken,
-			Expiration:      res.Expiration,
-		},
-	}, nil
+	return &awsproc.ResolveResponse{FromCache: res.FromCache, Credentials: awsproc.Credentials(res.Credentials)}, nil
 }
 
 // loadPlan resolves the request's profile, or builds the plan of an ad-hoc
@@ -205,11 +197,7 @@ func whoami(ctx context.Context, s *term.Streams, req *awsproc.WhoamiRequest) (*
 		}
 		out.Expiration = c.Expiration
 	} else {
-		c = creds.Credentials{
-			AccessKeyID:     req.Credentials.AccessKeyID,
-			SecretAccessKey: req.Credentials.SecretAccessKey,
-			SessionToken:    req.Credentials.SessionToken,
-		}
+		c = creds.Credentials(*req.Credentials)
 	}
 	var err error
 	out.ARN, out.Account, out.UserID, err = resolver(ctx, s, req.Debug, false).CallerIdentity(ctx, c, creds.Request{Region: req.Region})

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/assume-cli/assume/internal/awscreds"
 )
 
 // Executable is the name of the second executable.
@@ -179,13 +181,25 @@ func (r *RotateResponse) check() error {
 	return nil
 }
 
-// Credentials are AWS credentials with their expiry (zero: never).
+// Credentials are awscreds.Credentials on the private channel, the one
+// place where their JSON holds the secrets; convert with
+// awscreds.Credentials(c) and Credentials(v). Like awscreds, they never
+// print the secrets.
 type Credentials struct {
 	AccessKeyID     string    `json:"access_key_id"`
 	SecretAccessKey string    `json:"secret_access_key"`
 	SessionToken    string    `json:"session_token,omitempty"`
 	Expiration      time.Time `json:"expiration,omitzero"`
 }
+
+// String names the credentials without their secrets.
+func (c Credentials) String() string { return awscreds.Credentials(c).String() }
+
+// GoString is String, for %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c Credentials) Format(f fmt.State, verb rune) { awscreds.Credentials(c).Format(f, verb) }
 
 // Error is a failure the front end reports as is: one message line, hints,
 // and the exit code class.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/vault"
 )
 
@@ -39,6 +40,11 @@ type Entry struct {
 	// sessions by profile without resolving every profile).
 	Profile string    `json:"profile,omitempty"`
 	Created time.Time `json:"created"`
+}
+
+// Credentials are the entry's credentials.
+func (e *Entry) Credentials() awscreds.Credentials {
+	return awscreds.Credentials{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration}
 }
 
 // Identity is the result of sts:GetCallerIdentity for one access key id.

@@ -329,8 +329,8 @@ func exportFiles(ctx context.Context, s *term.Streams, plan *chain.Plan, req res
 		return err
 	}
 	until := "long-lived keys"
-	if !res.expires.IsZero() {
-		until = "until " + res.expires.Local().Format("15:04 MST")
+	if !res.Expiration.IsZero() {
+		until = "until " + res.Expiration.Local().Format("15:04 MST")
 	}
 	if o.export {
 		name := o.as
@@ -369,10 +369,10 @@ func orPlaceholder(p string) string {
 func activeLine(r *resolved, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s in %s", r.label(), r.region)
-	if r.expires.IsZero() {
+	if r.Expiration.IsZero() {
 		b.WriteString(", long-lived keys (no expiry)")
 	} else {
-		b.WriteString(", " + expiryText(r.expires, now))
+		b.WriteString(", " + expiryText(r.Expiration, now))
 	}
 	if r.fromCache {
 		b.WriteString(" [cached]")

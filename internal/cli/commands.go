@@ -159,9 +159,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 	if err != nil {
 		return err
 	}
-	out := processOutput{Version: 1, AccessKeyID: r.accessKeyID, SecretAccessKey: r.secretAccessKey, SessionToken: r.sessionToken}
-	if !r.expires.IsZero() {
-		out.Expiration = r.expires.UTC().Format(time.RFC3339)
+	out := processOutput{Version: 1, AccessKeyID: r.AccessKeyID, SecretAccessKey: r.SecretAccessKey, SessionToken: r.SessionToken}
+	if !r.Expiration.IsZero() {
+		out.Expiration = r.Expiration.UTC().Format(time.RFC3339)
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
@@ -64,12 +65,9 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 		name = "assume"
 	}
 	c, err := assumeAWS(s).Console(ctx, &awsproc.ConsoleRequest{
-		Region: t.creds.region,
-		Debug:  o.debug,
-		Credentials: awsproc.Credentials{
-			AccessKeyID: t.creds.accessKeyID, SecretAccessKey: t.creds.secretAccessKey,
-			SessionToken: t.creds.sessionToken, Expiration: t.creds.expires,
-		},
+		Region:      t.creds.region,
+		Debug:       o.debug,
+		Credentials: awsproc.Credentials(t.creds.Credentials),
 		Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
 	})
 	if err != nil {
@@ -298,7 +296,7 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	res := &resolved{
 		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.Region, nil, s.Getenv),
-		accessKeyID: akid, secretAccessKey: secret, sessionToken: s.Getenv("AWS_SESSION_TOKEN"),
+		Credentials: awscreds.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN")},
 	}
 	t := consoleTargetFor(s, res.profile, res)
 	return openConsole(ctx, s, t, co)

@@ -124,7 +124,7 @@ func autoRefresh(ctx context.Context, s *term.Streams, plan *chain.Plan, req res
 	if err != nil {
 		return fail(err)
 	}
-	if !res.expires.IsZero() && !res.expires.After(time.Now()) {
+	if !res.Expiration.IsZero() && !res.Expiration.After(time.Now()) {
 		return fail(errors.New("the credentials have expired"))
 	}
 	if err := out.Apply(exportVars(res)); err != nil {

@@ -62,21 +62,21 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 			}
 		}
 		set := func(k, v string) error { return d.Set(header, k, v) }
-		if err := set("aws_access_key_id", r.accessKeyID); err != nil {
+		if err := set("aws_access_key_id", r.AccessKeyID); err != nil {
 			return err
 		}
-		if err := set("aws_secret_access_key", r.secretAccessKey); err != nil {
+		if err := set("aws_secret_access_key", r.SecretAccessKey); err != nil {
 			return err
 		}
-		if r.sessionToken != "" {
-			if err := set("aws_session_token", r.sessionToken); err != nil {
+		if r.SessionToken != "" {
+			if err := set("aws_session_token", r.SessionToken); err != nil {
 				return err
 			}
 		} else {
 			d.Delete(header, "aws_session_token")
 		}
-		if !r.expires.IsZero() {
-			return set(ExpirationKey, r.expires.UTC().Format(time.RFC3339))
+		if !r.Expiration.IsZero() {
+			return set(ExpirationKey, r.Expiration.UTC().Format(time.RFC3339))
 		}
 		d.Delete(header, ExpirationKey)
 		return nil
@@ -108,7 +108,7 @@ func checkProfileName(name string) error {
 // on one line; the message names the field, never the value.
 func checkExportValues(r *resolved) error {
 	for _, f := range []struct{ name, value string }{
-		{"access key id", r.accessKeyID}, {"secret access key", r.secretAccessKey}, {"session token", r.sessionToken},
+		{"access key id", r.AccessKeyID}, {"secret access key", r.SecretAccessKey}, {"session token", r.SessionToken},
 	} {
 		if strings.ContainsAny(f.value, "\r\n") {
 			return withCode(ExitFailure, fmt.Errorf("cannot export: the %s holds a line break, which a credentials file cannot hold", f.name),
@@ -122,8 +122,8 @@ func checkExportValues(r *resolved) error {
 func writeDotenv(path string, r *resolved) error {
 	var b strings.Builder
 	b.WriteString("# written by assume; temporary AWS credentials")
-	if !r.expires.IsZero() {
-		b.WriteString(", expiring " + r.expires.UTC().Format(time.RFC3339))
+	if !r.Expiration.IsZero() {
+		b.WriteString(", expiring " + r.Expiration.UTC().Format(time.RFC3339))
 	}
 	b.WriteString("\n")
 	for _, v := range exportVars(r).set {

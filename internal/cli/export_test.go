@@ -4,14 +4,16 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/awscreds"
 )
 
 // A value with a line break cannot be exported; the error names the field
 // and not the value, and does not blame permissions.
 func TestCheckExportValuesLineBreak(t *testing.T) {
 	for _, r := range []*resolved{
-		{accessKeyID: "ASIA", secretAccessKey: "s\necret-value", sessionToken: "t"},
-		{accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "tok\ren-value"},
+		{Credentials: awscreds.Credentials{AccessKeyID: "ASIA", SecretAccessKey: "s\necret-value", SessionToken: "t"}},
+		{Credentials: awscreds.Credentials{AccessKeyID: "ASIA", SecretAccessKey: "s", SessionToken: "tok\ren-value"}},
 	} {
 		err := checkExportValues(r)
 		var ee *exitError
@@ -23,7 +25,7 @@ func TestCheckExportValuesLineBreak(t *testing.T) {
 			t.Errorf("message %q (hints %q) quotes the value or blames permissions", msg, ee.Hints)
 		}
 	}
-	if err := checkExportValues(&resolved{accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "t"}); err != nil {
+	if err := checkExportValues(&resolved{Credentials: awscreds.Credentials{AccessKeyID: "ASIA", SecretAccessKey: "s", SessionToken: "t"}}); err != nil {
 		t.Errorf("a valid session: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
@@ -91,7 +92,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	// Long-lived keys need no AWS call at all.
 	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {
 		st := plan.Steps[0]
-		r.accessKeyID, r.secretAccessKey, r.sessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
+		r.AccessKeyID, r.SecretAccessKey, r.SessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
 		debugf("long-lived keys %s from %s: no AWS call needed", st.AccessKeyID.Text, st.AccessKeyID.Where())
 		return r, nil
 	}
@@ -104,8 +105,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 			}
 			if err == nil {
 				debugf("cache hit: %s, expires %s", e.AccessKeyID, e.Expiration.UTC().Format(time.RFC3339))
-				r.accessKeyID, r.secretAccessKey, r.sessionToken = e.AccessKeyID, e.SecretAccessKey, e.SessionToken
-				r.expires, r.fromCache = e.Expiration, true
+				r.Credentials, r.fromCache = e.Credentials(), true
 				return r, nil
 			}
 		}
@@ -130,8 +130,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	if err != nil {
 		return nil, err
 	}
-	cr := resp.Credentials
-	r.accessKeyID, r.secretAccessKey, r.sessionToken, r.expires = cr.AccessKeyID, cr.SecretAccessKey, cr.SessionToken, cr.Expiration
+	r.Credentials = awscreds.Credentials(resp.Credentials)
 	r.fromCache = resp.FromCache
 	return r, nil
 }

@@ -3,20 +3,18 @@ package cli
 import (
 	"time"
 
+	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 )
 
 // resolved is a profile's credentials, ready to export.
 type resolved struct {
-	profile         string
-	region          string
-	accessKeyID     string
-	secretAccessKey string
-	sessionToken    string
-	expires         time.Time // zero for long-lived keys
-	fromCache       bool
-	adhoc           string // ACCOUNT/ROLE of assume --sso (no profile)
+	profile              string
+	region               string
+	awscreds.Credentials // Expiration is zero for long-lived keys
+	fromCache            bool
+	adhoc                string // ACCOUNT/ROLE of assume --sso (no profile)
 }
 
 // label names what is active, for messages.
@@ -59,18 +57,18 @@ func exportVars(r *resolved) varSet {
 		vs.set = append(vs.set, kv{k, v})
 		set[k] = true
 	}
-	add("AWS_ACCESS_KEY_ID", r.accessKeyID)
-	add("AWS_SECRET_ACCESS_KEY", r.secretAccessKey)
-	if r.sessionToken != "" {
-		add("AWS_SESSION_TOKEN", r.sessionToken)
+	add("AWS_ACCESS_KEY_ID", r.AccessKeyID)
+	add("AWS_SECRET_ACCESS_KEY", r.SecretAccessKey)
+	if r.SessionToken != "" {
+		add("AWS_SESSION_TOKEN", r.SessionToken)
 	}
 	if r.profile != "" { // tools fail on an AWS_PROFILE that names no profile
 		add("AWS_PROFILE", r.profile)
 	}
 	add("AWS_REGION", r.region)
 	add("AWS_DEFAULT_REGION", r.region)
-	if !r.expires.IsZero() {
-		exp := r.expires.UTC().Format(time.RFC3339)
+	if !r.Expiration.IsZero() {
+		exp := r.Expiration.UTC().Format(time.RFC3339)
 		add("AWS_SESSION_EXPIRATION", exp)
 		add("AWS_CREDENTIAL_EXPIRATION", exp)
 	}

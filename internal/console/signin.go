@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/awscreds"
 )
 
 // SigninEndpointEnv names the environment variable that overrides the
@@ -24,12 +26,9 @@ const (
 // none of its own.
 const DefaultIssuer = "https://github.com/assume-cli/assume"
 
-// Credentials are temporary AWS credentials to exchange for a sign-in token.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-}
+// Credentials are the temporary AWS credentials to exchange for a sign-in
+// token (the expiry is not used).
+type Credentials = awscreds.Credentials
 
 // ErrLongTermKeys is returned for credentials without a session token:
 // long-term IAM user keys must first go through GetFederationToken.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
@@ -147,22 +148,9 @@ func (r *Resolver) FederationToken(ctx context.Context, c Credentials, name stri
 	return FederationToken(ctx, c, name, duration, Options{Resolver: *r, Request: req})
 }
 
-// Credentials are AWS credentials. Printing them with %v shows only the
-// access key id.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time // zero when they do not expire
-}
-
-// String implements fmt.Stringer without revealing secrets.
-func (c Credentials) String() string {
-	return "credentials " + c.AccessKeyID + " (secrets redacted)"
-}
-
-// GoString implements fmt.GoStringer without revealing secrets.
-func (c Credentials) GoString() string { return c.String() }
+// Credentials are AWS credentials (awscreds: no fmt verb and no JSON
+// shows the secrets).
+type Credentials = awscreds.Credentials
 
 // Result is what Get returns.
 type Result struct {
@@ -180,6 +168,10 @@ func (r Result) String() string {
 
 // GoString implements fmt.GoStringer without revealing secrets.
 func (r Result) GoString() string { return r.String() }
+
+// Format prints String for every verb (the embedded Credentials' Format
+// would otherwise speak for the whole Result).
+func (r Result) Format(f fmt.State, _ rune) { fmt.Fprint(f, r.String()) }
 
 // Get returns credentials for plan: from the cache when a valid entry
 // exists and no Duration was requested (no SDK work at all), otherwise by
@@ -275,7 +267,7 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 // fromEntry turns a cached entry into a Result.
 func fromEntry(e *cache.Entry) *Result {
 	return &Result{
-		Credentials: Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration},
+		Credentials: e.Credentials(),
 		ARN:         e.ARN,
 		AccountID:   e.AccountID,
 		FromCache:   true,

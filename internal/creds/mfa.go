@@ -111,7 +111,7 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 		if err == nil {
 			r.dbg.Printf("cached MFA session for %s (%s), expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
 			r.dbg.Secret(e.SecretAccessKey, e.SessionToken)
-			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
+			return mk(e.Credentials()), true, nil
 		}
 		r.dbg.Printf("MFA session cache: %v", err)
 	}
@@ -128,7 +128,7 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 		if err == nil && reusable(e, r.opts.Now(), r.start, time.Time{}, r.opts.Cache.Margin(), r.opts.Refresh || force) {
 			r.dbg.Printf("MFA session for %s (%s) was cached by another process meanwhile, expires %s", serial, base.AccessKeyID, fmtTime(e.Expiration))
 			r.dbg.Secret(e.SecretAccessKey, e.SessionToken)
-			return mk(Credentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration}), true, nil
+			return mk(e.Credentials()), true, nil
 		}
 	}
 	if err := r.ensureSDK(); err != nil {
