@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,10 +60,10 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 		}
 		return usageErr("init needs a shell: assume init %s (one of %s)", guess, strings.Join(shell.Shells(), ", "))
 	}
-	if !autoRefresh && loadSettings(s).AutoRefresh() && contains(shell.AutoRefreshShells(), pos[0]) {
+	if !autoRefresh && loadSettings(s).AutoRefresh() && slices.Contains(shell.AutoRefreshShells(), pos[0]) {
 		autoRefresh = true // the auto_refresh setting
 	}
-	if autoRefresh && !contains(shell.AutoRefreshShells(), pos[0]) && contains(shell.Shells(), pos[0]) {
+	if autoRefresh && !slices.Contains(shell.AutoRefreshShells(), pos[0]) && slices.Contains(shell.Shells(), pos[0]) {
 		return usageErr("init --auto-refresh is available for %s", strings.Join(shell.AutoRefreshShells(), ", "))
 	}
 	code, err := shell.InitWith(pos[0], selfPath(), shell.InitOptions{AutoRefresh: autoRefresh})

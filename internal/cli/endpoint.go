@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 	if o.print == "" {
 		o.print = shell.Sh
 	}
-	if !contains(shell.PrintFormats(), o.print) {
+	if !slices.Contains(shell.PrintFormats(), o.print) {
 		return usageErr("unknown --print format %q: use one of %s", o.print, strings.Join(shell.PrintFormats(), ", "))
 	}
 	var plan *chain.Plan

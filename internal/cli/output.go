@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/assume-cli/assume/internal/shell"
@@ -25,7 +26,7 @@ type output struct {
 // Without either, assume cannot change the shell and says how to set it up.
 func openOutput(ctx context.Context, s *term.Streams, print string, execMode bool) (*output, error) {
 	if print != "" {
-		if !contains(shell.PrintFormats(), print) {
+		if !slices.Contains(shell.PrintFormats(), print) {
 			return nil, usageErr("unknown --print format %q: use one of %s", print, strings.Join(shell.PrintFormats(), ", "))
 		}
 		return &output{format: print, w: s.Out}, nil
@@ -90,15 +91,6 @@ func emitUnset(ctx context.Context, s *term.Streams, print string) error {
 		s.Noticef("cleared the AWS variables")
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // selfPath is the path `assume init` embeds: the `assume` found on PATH

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -155,15 +156,13 @@ func workerEnv(s *term.Streams) []string {
 	var env []string
 	for _, e := range s.Environ() {
 		switch {
-		case hasPrefix(e, shell.EnvShell+"="), hasPrefix(e, shell.EnvOutputFD+"="), hasPrefix(e, shell.EnvOutputFile+"="):
+		case strings.HasPrefix(e, shell.EnvShell+"="), strings.HasPrefix(e, shell.EnvOutputFD+"="), strings.HasPrefix(e, shell.EnvOutputFile+"="):
 			continue
 		}
 		env = append(env, e)
 	}
 	return env
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // configErr classifies errors of the config core as configuration errors.
 func configErr(err error) error {
