@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
-	"github.com/assume-cli/assume/internal/worker"
 
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -308,9 +308,9 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		}
 	}
 	var plan *chain.Plan
-	var adhoc *worker.AdHocSSO
+	var adhoc *awsproc.AdHocSSO
 	if o.SSO {
-		adhoc = &worker.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
 	} else {

@@ -9,11 +9,11 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
@@ -48,7 +48,7 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *term.Stre
 	case "__man":
 		return runMan
 	case "sso":
-		return runWorkerCommand("sso")
+		return handOffCommand(awsproc.CmdSSO)
 	case "settings":
 		return runSettings
 	case "version":
@@ -194,22 +194,11 @@ With --exec, assume exits with the command's own exit status once the command ra
 (128+N when the command was killed by signal N).
 `
 
-// runWorkerCommand passes a command that lives on the SDK side (assume-aws)
-// through with the user's streams.
-func runWorkerCommand(name string) func(context.Context, []string, *term.Streams) error {
-	return func(ctx context.Context, args []string, s *term.Streams) error {
-		path, err := worker.Find(s.Getenv)
-		if err != nil {
-			return err
-		}
-		code, err := worker.Exec(ctx, path, append([]string{name}, args...), s.In, s.Out, s.Err, workerEnv(s))
-		if err != nil {
-			return err
-		}
-		if code != 0 {
-			return &silentExit{code: code}
-		}
-		return nil
+// handOffCommand hands a command that lives on the SDK side (assume-aws)
+// over with the user's streams.
+func handOffCommand(name string) func(context.Context, []string, *term.Streams) error {
+	return func(_ context.Context, args []string, s *term.Streams) error {
+		return handOff(s, append([]string{name}, args...), nil)
 	}
 }
 

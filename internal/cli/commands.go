@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // simpleFlags parses the flags of command name (no interspersed "--"
@@ -188,7 +188,7 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	akid, secret := s.Getenv("AWS_ACCESS_KEY_ID"), s.Getenv("AWS_SECRET_ACCESS_KEY")
 	// Under `assume PROFILE --exec` the credentials come from an endpoint,
-	// which the worker asks.
+	// which assume-aws asks.
 	fromEndpoint := (akid == "" || secret == "") && s.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != ""
 	if (akid == "" || secret == "") && !fromEndpoint {
 		return withCode(ExitUsage, errors.New("no AWS credentials in this shell"), "run assume PROFILE first")
@@ -215,30 +215,25 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 			"run assume "+orPlaceholder(profile)+" again")
 	}
 	region := pickRegion("", nil, s.Getenv)
-	path, err := worker.Find(s.Getenv)
-	if err != nil {
-		return err
-	}
-	wreq := &worker.Request{Op: worker.OpWhoami, Region: region, Debug: debug}
+	wreq := &awsproc.WhoamiRequest{Region: region, Debug: debug}
 	if !fromEndpoint {
-		wreq.Credentials = &worker.Credentials{
+		wreq.Credentials = &awsproc.Credentials{
 			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 		}
 	}
-	resp, err := worker.Call(ctx, path, wreq, s.In, s.Err, s.Err, workerEnv(s))
-	var we *worker.Error
+	id, err := assumeAWS(s).Whoami(ctx, wreq)
+	var we *awsproc.Error
 	if errors.As(err, &we) && we.Code == ExitAuth {
-		// The worker's hints are about profiles; here the keys came from
+		// assume-aws's hints are about profiles; here the keys came from
 		// the environment.
 		return withCode(ExitAuth, errors.New(we.Message), "run assume "+orPlaceholder(profile)+" again for fresh credentials")
 	}
 	if err != nil {
 		return err
 	}
-	if fromEndpoint && resp.Credentials != nil {
-		expires = resp.Credentials.Expiration
+	if fromEndpoint {
+		expires = id.Expiration
 	}
-	id := resp.Identity
 	if asJSON {
 		out := map[string]any{"arn": id.ARN, "account": id.Account, "user_id": id.UserID,
 			"profile": profile, "region": region}

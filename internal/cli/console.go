@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // consoleOptions are the console flags of `assume PROFILE -c` and
@@ -59,32 +59,21 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	if err != nil {
 		return err
 	}
-	path, err := worker.Find(s.Getenv)
-	if err != nil {
-		return err
-	}
 	name := t.profile
 	if name == "" {
 		name = "assume"
 	}
-	resp, err := worker.Call(ctx, path, &worker.Request{
-		Op:     worker.OpConsole,
+	c, err := assumeAWS(s).Console(ctx, &awsproc.ConsoleRequest{
 		Region: t.creds.region,
 		Debug:  o.debug,
-		Credentials: &worker.Credentials{
+		Credentials: awsproc.Credentials{
 			AccessKeyID: t.creds.accessKeyID, SecretAccessKey: t.creds.secretAccessKey,
 			SessionToken: t.creds.sessionToken, Expiration: t.creds.expires,
 		},
-		Console: &worker.ConsoleRequest{
-			Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
-		},
-	}, s.In, s.Err, s.Err, workerEnv(s))
+		Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
+	})
 	if err != nil {
 		return err
-	}
-	c := resp.Console
-	if c == nil || c.URL == "" {
-		return errors.New("assume-aws answered without a sign-in URL")
 	}
 	what := consoleWhat(t, o)
 	if c.Federated {

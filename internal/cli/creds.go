@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 const (
@@ -448,18 +448,10 @@ func credsRotate(ctx context.Context, s *term.Streams, args []string) error {
 	if err != nil {
 		return err
 	}
-	path, err := worker.Find(s.Getenv)
+	r, err := assumeAWS(s).Rotate(ctx, &awsproc.RotateRequest{Profile: profile, Debug: debug,
+		Region: pickRegion("", nil, s.Getenv), Prompt: true})
 	if err != nil {
 		return err
-	}
-	resp, err := worker.Call(ctx, path, &worker.Request{Op: worker.OpRotate, Profile: profile, Debug: debug,
-		Region: pickRegion("", nil, s.Getenv), Prompt: true}, s.In, s.Err, s.Err, workerEnv(s))
-	if err != nil {
-		return err
-	}
-	r := resp.Rotation
-	if r == nil {
-		return errors.New("assume-aws answered without a rotation result")
 	}
 	s.Noticef("rotated the access key of profile %s (%s): %s is stored and works; %s is deleted", profile, r.UserARN, r.NewAccessKeyID, r.OldAccessKeyID)
 	if r.Warning != "" {

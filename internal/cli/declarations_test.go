@@ -19,7 +19,7 @@ import (
 const probeFlag = "--zz-probe"
 
 // frontEndArgs is how the front end runs command c (nil: assume-aws parses
-// its flags, internal/backend's tests probe those).
+// its flags, internal/awsmain's tests probe those).
 func frontEndArgs(c *commands.Command) (run func(context.Context, []string, *term.Streams) error, args []string) {
 	if c.Name == "" {
 		return runAssume, nil

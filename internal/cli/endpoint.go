@@ -8,24 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
-)
-
-// Commands of assume-aws that take a request on the private channel and
-// then run on as servers.
-const (
-	workerExec     = "exec"     // assume PROFILE --exec (credentials endpoint)
-	workerEndpoint = "endpoint" // assume serve PROFILE
 )
 
 // endpointRequest is the request handed to assume-aws for exec and serve.
-func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *worker.Request {
-	return &worker.Request{
-		Op:       "endpoint",
+func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
+	return &awsproc.ResolveRequest{
 		Profile:  req.profile,
 		SSO:      req.sso,
 		Region:   pickRegion(req.region, plan, s.Getenv),
@@ -46,9 +38,9 @@ func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []
 		return err
 	}
 	if req.debug {
-		s.Noticef("debug: --exec: handing over to %s, which serves the credentials to %s through an endpoint", worker.Executable, argv[0])
+		s.Noticef("debug: --exec: handing over to %s, which serves the credentials to %s through an endpoint", awsproc.Executable, argv[0])
 	}
-	return handOff(s, append([]string{workerExec, "--"}, argv...), endpointRequest(s, plan, req))
+	return handOff(s, append([]string{awsproc.CmdExec, "--"}, argv...), endpointRequest(s, plan, req))
 }
 
 // runServe runs `assume serve PROFILE`: a credentials endpoint on loopback
@@ -79,10 +71,10 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 		return usageErr("unknown --print format %q: use one of %s", o.print, strings.Join(shell.PrintFormats(), ", "))
 	}
 	var plan *chain.Plan
-	var adhoc *worker.AdHocSSO
+	var adhoc *awsproc.AdHocSSO
 	switch {
 	case o.SSO:
-		adhoc = &worker.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
 	case o.Profile == "":
@@ -99,7 +91,7 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 	}
 	req := resolveRequest{profile: o.Profile, region: o.Region, duration: dur, mfaToken: o.MFAToken,
 		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
-	wargs := []string{workerEndpoint, "--print", o.print}
+	wargs := []string{awsproc.CmdEndpoint, "--print", o.print}
 	if addr != "" {
 		wargs = append(wargs, "--addr", addr)
 	}

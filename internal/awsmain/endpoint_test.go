@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"bytes"
@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsemu"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/credserver"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 const testWorld = `{
@@ -74,7 +74,7 @@ func emuEnv(t *testing.T) (*awsemu.Server, *term.Streams, *bytes.Buffer) {
 // both; the MFA-free refresh uses no prompt.
 func TestEndpointRefreshSharesCache(t *testing.T) {
 	srv, s, _ := emuEnv(t)
-	req := &worker.Request{Profile: "dev", Region: "eu-west-1"}
+	req := &awsproc.ResolveRequest{Profile: "dev", Region: "eu-west-1"}
 	ctx := context.Background()
 	a, err := startEndpoint(ctx, s, req, "")
 	if err != nil {
@@ -99,7 +99,7 @@ func TestEndpointRefreshSharesCache(t *testing.T) {
 	// the credentials are due: ask, and force a refresh when the answer is
 	// no newer.
 	srv.SetClockOffset(10 * time.Minute)
-	srcA := &source{plan: a.plan, opts: options(ctx, s, req), held: ca.Expiration}
+	srcA := &source{plan: a.plan, opts: options(ctx, s, resolveCall(req)), held: ca.Expiration}
 	srcA.opts.CacheKey = a.plan.CacheKey()
 	same, err := srcA.provide(ctx, false)
 	if err != nil || same.AccessKeyID != ca.AccessKeyID {
@@ -121,7 +121,7 @@ func TestEndpointRefreshSharesCache(t *testing.T) {
 
 func TestEndpointChildEnvAndVars(t *testing.T) {
 	_, s, _ := emuEnv(t)
-	e, err := startEndpoint(context.Background(), s, &worker.Request{Profile: "dev", Region: "ap-south-1"}, "")
+	e, err := startEndpoint(context.Background(), s, &awsproc.ResolveRequest{Profile: "dev", Region: "ap-south-1"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +162,14 @@ func TestStartEndpointErrors(t *testing.T) {
 	_, s, _ := emuEnv(t)
 	tests := []struct {
 		name  string
-		req   *worker.Request
+		req   *awsproc.ResolveRequest
 		addr  string
 		code  int
 		inMsg string
 	}{
-		{"unknown profile", &worker.Request{Profile: "nope"}, "", exitcode.Config, "nope"},
-		{"non-loopback address", &worker.Request{Profile: "dev"}, "0.0.0.0:0", exitcode.Usage, "not a loopback address"},
-		{"address that is no address", &worker.Request{Profile: "dev"}, "localhost", exitcode.Usage, "not host:port"},
+		{"unknown profile", &awsproc.ResolveRequest{Profile: "nope"}, "", exitcode.Config, "nope"},
+		{"non-loopback address", &awsproc.ResolveRequest{Profile: "dev"}, "0.0.0.0:0", exitcode.Usage, "not a loopback address"},
+		{"address that is no address", &awsproc.ResolveRequest{Profile: "dev"}, "localhost", exitcode.Usage, "not host:port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,28 +211,6 @@ func TestParseEndpointFlags(t *testing.T) {
 		}
 		if err != nil || f.print != tt.print || f.addr != tt.addr || !slices.Equal(f.rest, tt.rest) {
 			t.Errorf("%q: %+v, %v", tt.args, f, err)
-		}
-	}
-}
-
-func TestLookPath(t *testing.T) {
-	dir := t.TempDir()
-	noexec := filepath.Join(dir, "noexec")
-	os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644)
-	tests := []struct {
-		name string
-		code int
-		msg  string
-	}{
-		{"sh", 0, ""},
-		{"no-such-command-xyz", exitNotFound, `cannot run "no-such-command-xyz": not found on PATH`},
-		{filepath.Join(dir, "missing"), exitNotFound, "no such file"},
-		{noexec, exitCannotRun, "permission denied"},
-	}
-	for _, tt := range tests {
-		_, code, err := lookPath(tt.name)
-		if code != tt.code || (tt.msg == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.msg)) {
-			t.Errorf("%s: code %d, err %v", tt.name, code, err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -10,12 +10,12 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // SigninError is a refusal of the federation endpoint. AWS answers it
@@ -71,23 +71,23 @@ func (e *signinNetError) Hint() string {
 // consoleSignin turns the request's credentials into a console login URL:
 // long-term keys first become a federation session, then the federation
 // endpoint exchanges the credentials for a sign-in token.
-func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
-	cr, c := req.Console, req.Credentials
-	if cr == nil || c == nil {
-		return failure(errors.New("console request without credentials"))
+func consoleSignin(ctx context.Context, s *term.Streams, req *awsproc.ConsoleRequest) (*awsproc.ConsoleResponse, error) {
+	cr, c := req, req.Credentials
+	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
+		return nil, errors.New("console request without credentials")
 	}
-	opts := options(ctx, s, req)
+	opts := options(ctx, s, call{Region: req.Region, Debug: req.Debug})
 	sc := creds.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}
-	out := &worker.Console{Expires: c.Expiration}
+	out := &awsproc.ConsoleResponse{Expires: c.Expiration}
 	duration := cr.SessionDuration
 	if sc.SessionToken == "" {
 		fd := duration
 		if fd != 0 && (fd < creds.MinFederationDuration || fd > creds.MaxFederationDuration) {
-			return failure(withExit(exitcode.Usage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd)))
+			return nil, withExit(exitcode.Usage, fmt.Errorf("a console session for access keys lasts 15m to 36h, not %s", fd))
 		}
 		fc, err := creds.FederationToken(ctx, sc, cr.FederationName, fd, opts)
 		if err != nil {
-			return failure(err)
+			return nil, err
 		}
 		sc, out.Federated, out.Expires, duration = fc, true, fc.Expiration, 0
 	} else if duration != 0 {
@@ -99,14 +99,14 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 	}
 	endpoint, err := console.SigninEndpoint(p, s.Getenv)
 	if err != nil {
-		return failure(withExit(exitcode.Config, &signinTrouble{err.Error(),
-			"unset " + console.SigninEndpointEnv + " to sign in at AWS's own sign-in host; it is only for tests and mirrors"}))
+		return nil, withExit(exitcode.Config, &signinTrouble{err.Error(),
+			"unset " + console.SigninEndpointEnv + " to sign in at AWS's own sign-in host; it is only for tests and mirrors"})
 	}
 	tokenURL, err := console.SigninTokenURL(endpoint, console.Credentials{
 		AccessKeyID: sc.AccessKeyID, SecretAccessKey: sc.SecretAccessKey, SessionToken: sc.SessionToken,
 	}, duration, out.Federated)
 	if err != nil {
-		return failure(withExit(exitcode.Usage, err))
+		return nil, withExit(exitcode.Usage, err)
 	}
 	token, err := fetchSigninToken(ctx, s, endpoint, tokenURL)
 	if err != nil {
@@ -114,10 +114,10 @@ func consoleSignin(ctx context.Context, s *term.Streams, req *worker.Request) *w
 		if errors.As(err, &se) {
 			se.Federated, se.Duration = out.Federated, duration
 		}
-		return failure(err)
+		return nil, err
 	}
 	out.URL = console.LoginURL(endpoint, "", cr.Destination, token)
-	return &worker.Response{Console: out}
+	return out, nil
 }
 
 // fetchSigninToken calls getSigninToken through the SDK's HTTP client (so

@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -90,10 +90,8 @@ func printFailure(s *term.Streams, err error) int {
 		msg, code = m.Error(), exitcode.Network
 	}
 	s.Errorf("%s", strings.ReplaceAll(msg, "\n", " "))
-	if f := failure(err); f.Error != nil {
-		for _, h := range f.Error.Hints {
-			s.Hintf("%s", h)
-		}
+	for _, h := range failure(err).Hints {
+		s.Hintf("%s", h)
 	}
 	if code == exitcode.Usage {
 		fmt.Fprintln(s.Err, ssoUsage())

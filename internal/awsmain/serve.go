@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/credserver"
-	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -24,20 +24,13 @@ import (
 // the process that started it exits, or the interactive shell whose
 // shell function started it (ASSUME_SHELL_PID) exits.
 func runEndpoint(args []string, s *term.Streams) int {
-	f, err := parseEndpointFlags("endpoint", args)
-	if err == nil && len(f.rest) > 0 {
-		err = badUsage{errors.New("endpoint takes no command")}
-	}
-	if err != nil {
-		return reportFailure(s, err)
+	f, req, code := handedOff(awsproc.CmdEndpoint, args, s)
+	if code != 0 {
+		return code
 	}
 	format := f.print
 	if format == "" {
 		format = shell.Sh
-	}
-	req, err := readRequest(f.requestFile)
-	if err != nil {
-		return reportFailure(s, err)
 	}
 	var fetched atomic.Bool
 	ctx, stop := signalContext(s, &fetched)
@@ -47,24 +40,19 @@ func runEndpoint(args []string, s *term.Streams) int {
 	ctx, stopWatchingShell := credserver.StopWhenShellExits(ctx, shellPid(s.Getenv), time.Second)
 	defer stopWatchingShell()
 
-	e, err := startEndpoint(ctx, s, req, f.addr)
-	fetched.Store(true)
-	if err != nil {
-		if ctx.Err() != nil {
-			s.Errorf("cancelled")
-			return exitcode.Cancelled
-		}
-		return reportFailure(s, err)
+	e, code := openEndpoint(ctx, s, req, f.addr, &fetched)
+	if code != 0 {
+		return code
 	}
 	defer e.srv.Close()
 	if err := privateOutput(s); err != nil {
 		return reportFailure(s, err)
 	}
-	code, err := shell.Emit(format, e.vars())
+	script, err := shell.Emit(format, e.vars())
 	if err != nil {
 		return reportFailure(s, badUsage{err})
 	}
-	if _, err := io.WriteString(s.Out, code); err != nil {
+	if _, err := io.WriteString(s.Out, script); err != nil {
 		return reportFailure(s, err)
 	}
 	detachStdout()

@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/credserver"
@@ -21,7 +21,6 @@ import (
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // refreshTimeout bounds one refresh of an endpoint. It is generous because
@@ -82,19 +81,57 @@ func (p *source) provide(ctx context.Context, force bool) (credserver.Credential
 type endpoint struct {
 	srv     *credserver.Server
 	plan    *chain.Plan
-	req     *worker.Request
+	req     *awsproc.ResolveRequest
 	profile string // "" for assume --sso
+}
+
+// handedOff parses the flags of the hand-off command name (exec, which
+// needs a command after "--", or endpoint, which takes none) and reads its
+// request; code != 0 is the exit status of a failure, already reported.
+func handedOff(name string, args []string, s *term.Streams) (*endpointFlags, *awsproc.ResolveRequest, int) {
+	f, err := parseEndpointFlags(name, args)
+	switch {
+	case err != nil:
+	case name == awsproc.CmdExec && len(f.rest) == 0:
+		err = badUsage{errors.New("exec needs a command after --")}
+	case name != awsproc.CmdExec && len(f.rest) > 0:
+		err = badUsage{fmt.Errorf("%s takes no command", name)}
+	}
+	if err != nil {
+		return nil, nil, reportFailure(s, err)
+	}
+	req, err := awsproc.ReadHandOff(f.requestFile)
+	if err != nil {
+		return nil, nil, reportFailure(s, err)
+	}
+	return f, req, 0
+}
+
+// openEndpoint is startEndpoint for exec and endpoint: fetched is set once
+// the first fetch returned (see exitIfStuck), and a failure is reported,
+// as "cancelled" when a signal cancelled ctx; code != 0 is its exit status.
+func openEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest, addr string, fetched *atomic.Bool) (*endpoint, int) {
+	e, err := startEndpoint(ctx, s, req, addr)
+	fetched.Store(true)
+	if err != nil {
+		if ctx.Err() != nil {
+			s.Errorf("cancelled")
+			return nil, exitcode.Cancelled
+		}
+		return nil, reportFailure(s, err)
+	}
+	return e, 0
 }
 
 // startEndpoint resolves the request's credentials once (prompting on the
 // terminal when allowed) and creates the server at addr ("" for the
 // default, 127.0.0.1 on a free port). Serve it with srv.Serve.
-func startEndpoint(ctx context.Context, s *term.Streams, req *worker.Request, addr string) (*endpoint, error) {
+func startEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest, addr string) (*endpoint, error) {
 	plan, err := loadPlan(s, req)
 	if err != nil {
 		return nil, err
 	}
-	opts := options(ctx, s, req)
+	opts := options(ctx, s, resolveCall(req))
 	opts.CacheKey = plan.CacheKey()
 	res, err := creds.Get(ctx, plan, opts)
 	if err != nil {
@@ -183,12 +220,7 @@ func warnDefaultProfile(s *term.Streams, profile string) {
 	if profile == "default" {
 		return
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return
-	}
-	if plan, err := chain.Resolve(files, "default"); err == nil && len(plan.Steps) > 0 {
+	if plan, err := chain.Load(s.Getenv, "default"); err == nil && len(plan.Steps) > 0 {
 		s.Noticef("warning: the default profile has credentials of its own, and AWS SDKs use them before the credentials endpoint; use --static, or move them out of the default profile")
 	}
 }
@@ -206,7 +238,7 @@ func reportFailure(s *term.Streams, err error) int {
 		s.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
 		return exitcode.Usage
 	}
-	f := failure(err).Error
+	f := failure(err)
 	s.Errorf("%s", strings.ReplaceAll(f.Message, "\n", " "))
 	for _, h := range f.Hints {
 		s.Hintf("%s", h)

@@ -1,25 +1,17 @@
-package backend
+package awsmain
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
 	"sync/atomic"
 	"syscall"
 
-	"github.com/assume-cli/assume/internal/exitcode"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/harden"
+	"github.com/assume-cli/assume/internal/sigrelay"
 	"github.com/assume-cli/assume/internal/term"
-)
-
-// Exit codes of a command that could not be run, as a shell reports them.
-const (
-	exitCannotRun = 126
-	exitNotFound  = 127
 )
 
 // runExec runs `assume-aws exec -- CMD ARGS...`: the default of `assume
@@ -30,19 +22,12 @@ const (
 // runs. Signals sent to this process are relayed to CMD, and its exit
 // status (128+N when killed by signal N) becomes ours.
 func runExec(args []string, s *term.Streams) int {
-	f, err := parseEndpointFlags("exec", args)
-	if err == nil && len(f.rest) == 0 {
-		err = badUsage{errors.New("exec needs a command after --")}
-	}
-	if err != nil {
-		return reportFailure(s, err)
-	}
-	req, err := readRequest(f.requestFile)
-	if err != nil {
-		return reportFailure(s, err)
+	f, req, code := handedOff(awsproc.CmdExec, args, s)
+	if code != 0 {
+		return code
 	}
 	argv := f.rest
-	path, code, err := lookPath(argv[0])
+	path, code, err := sigrelay.LookPath(argv[0])
 	if err != nil {
 		s.Errorf("%v", err)
 		return code
@@ -53,7 +38,7 @@ func runExec(args []string, s *term.Streams) int {
 	// command runs, it shares our terminal, so Ctrl-C reaches it directly:
 	// we relay only the signals sent to us alone, and stay until it exits.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, forwardedSignals...)
+	signal.Notify(sigs, sigrelay.Forwarded...)
 	defer signal.Stop(sigs)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -66,10 +51,8 @@ func runExec(args []string, s *term.Streams) int {
 			select {
 			case sig := <-sigs:
 				if p := child.Load(); p != nil {
-					if sig != os.Interrupt {
-						p.Signal(sig)
-					}
-				} else if sig == os.Interrupt || sig == syscall.SIGTERM || isHangup(sig) {
+					sigrelay.Forward(p, sig)
+				} else if sig == os.Interrupt || sig == syscall.SIGTERM || sigrelay.IsHangup(sig) {
 					cancel()
 					exitIfStuck(s, &fetched)
 				}
@@ -79,14 +62,9 @@ func runExec(args []string, s *term.Streams) int {
 		}
 	}()
 
-	e, err := startEndpoint(ctx, s, req, "")
-	fetched.Store(true)
-	if err != nil {
-		if ctx.Err() != nil {
-			s.Errorf("cancelled")
-			return exitcode.Cancelled
-		}
-		return reportFailure(s, err)
+	e, code := openEndpoint(ctx, s, req, "", &fetched)
+	if code != 0 {
+		return code
 	}
 	defer e.srv.Close()
 	if req.Profile != "" {
@@ -106,42 +84,9 @@ func runExec(args []string, s *term.Streams) int {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.In, s.Out, s.Err
 	if err := cmd.Start(); err != nil {
 		s.Errorf("cannot run %q: %v", argv[0], err)
-		return exitCannotRun
+		return sigrelay.CannotRun
 	}
 	child.Store(cmd.Process)
-	return exitStatus(cmd.Wait())
-}
-
-// exitStatus is the status to exit with after the command ended with err.
-func exitStatus(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal())
-		}
-		return ee.ExitCode()
-	}
-	return exitcode.Failure
-}
-
-// lookPath finds the command like the front end's --static path does, with
-// the same messages and exit codes (127 not found, 126 not runnable).
-func lookPath(name string) (string, int, error) {
-	path, err := exec.LookPath(name)
-	switch {
-	case err == nil:
-		return path, 0, nil
-	case errors.Is(err, exec.ErrNotFound):
-		return "", exitNotFound, fmt.Errorf("cannot run %q: not found on PATH", name)
-	case errors.Is(err, fs.ErrNotExist):
-		return "", exitNotFound, fmt.Errorf("cannot run %q: no such file", name)
-	}
-	var ee *exec.Error
-	if errors.As(err, &ee) {
-		err = ee.Err
-	}
-	return "", exitCannotRun, fmt.Errorf("cannot run %q: %v", name, err)
+	status, _ := sigrelay.Status(cmd.Wait())
+	return status
 }

@@ -1,33 +1,27 @@
-package backend
+package awsmain
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/exitcode"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // rotate replaces the access key of a profile whose keys live in the
 // keychain: a new key through IAM, stored, verified, then the old one
 // deleted (creds.RotateAccessKey keeps a working key at every step).
-func rotate(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
+func rotate(ctx context.Context, s *term.Streams, req *awsproc.RotateRequest) (*awsproc.RotateResponse, error) {
+	plan, err := chain.Load(s.Getenv, req.Profile)
 	if err != nil {
-		return failure(err)
-	}
-	plan, err := chain.Resolve(files, req.Profile)
-	if err != nil {
-		return failure(err)
+		return nil, err
 	}
 	if len(plan.Steps) != 1 || plan.Steps[0].Kind != chain.KindStored {
-		return failure(withExit(exitcode.Config, fmt.Errorf("profile %s does not take its keys from the keychain; only keys stored with assume creds add/import are rotated", req.Profile)))
+		return nil, withExit(exitcode.Config, fmt.Errorf("profile %s does not take its keys from the keychain; only keys stored with assume creds add/import are rotated", req.Profile))
 	}
 	o := secretstore.Options{Getenv: s.Getenv}
 	if req.Prompt && s.CanPrompt() {
@@ -35,22 +29,22 @@ func rotate(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 	}
 	_, st, err := secretstore.Keychain(o)
 	if err != nil {
-		return failure(err)
+		return nil, err
 	}
 	old, err := secretstore.GetUserKeys(st, req.Profile)
 	if err != nil {
-		return failure(withExit(exitcode.Config, fmt.Errorf("profile %s: %w", req.Profile, err)))
+		return nil, withExit(exitcode.Config, fmt.Errorf("profile %s: %w", req.Profile, err))
 	}
 	res, err := creds.RotateAccessKey(ctx,
 		creds.Credentials{AccessKeyID: old.AccessKeyID, SecretAccessKey: old.SecretAccessKey},
 		func(c creds.Credentials) error {
 			return secretstore.PutUserKeys(st, req.Profile, secretstore.UserKeys{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
 		},
-		creds.RotateOptions{Options: options(ctx, s, req), Profile: req.Profile})
+		creds.RotateOptions{Options: options(ctx, s, call{Region: req.Region, Debug: req.Debug, Prompt: req.Prompt}), Profile: req.Profile})
 	if err != nil {
-		return failure(err)
+		return nil, err
 	}
-	return &worker.Response{Rotation: &worker.Rotation{
+	return &awsproc.RotateResponse{
 		UserARN: res.UserARN, NewAccessKeyID: res.NewAccessKeyID, OldAccessKeyID: res.OldAccessKeyID, Warning: res.Warning,
-	}}
+	}, nil
 }

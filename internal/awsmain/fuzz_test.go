@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"strings"
@@ -33,29 +33,6 @@ func FuzzParseEndpointFlags(f *testing.F) {
 		}
 		if len(fl.rest) != 0 {
 			t.Fatalf("%q: a command without --: %q", args, fl.rest)
-		}
-	})
-}
-
-// FuzzDecodeRequest: the request on the private channel decodes or fails
-// with an error that quotes none of it (it may hold an MFA code).
-func FuzzDecodeRequest(f *testing.F) {
-	for _, seed := range []string{
-		`{"op":"endpoint","profile":"dev","region":"eu-west-1","mfa_token":"123456","prompt":true}`,
-		`{"sso":{"start_url":"https://x.awsapps.com/start","region":"us-east-1","account_id":"1","role_name":"r"}}`,
-		`{"duration":3600000000000}`, `{`, `[]`, `null`, ``, `{"profile":7}`,
-	} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		req, err := decodeRequest(strings.NewReader(string(data)))
-		if err != nil {
-			if req != nil {
-				t.Fatal("a request and an error")
-			}
-			if len(data) >= 8 && strings.Contains(err.Error(), string(data)) {
-				t.Fatalf("error quotes the input: %v", err)
-			}
 		}
 	})
 }

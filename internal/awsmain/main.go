@@ -1,4 +1,4 @@
-package backend
+package awsmain
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/awssdk"
-	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/creds"
 	"github.com/assume-cli/assume/internal/exitcode"
@@ -20,7 +20,6 @@ import (
 	"github.com/assume-cli/assume/internal/settings"
 	"github.com/assume-cli/assume/internal/sso"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // Main runs assume-aws with the commands assume starts it with: "serve"
@@ -30,49 +29,69 @@ func Main(args []string, s *term.Streams) int {
 	harden.Process(s)
 	if len(args) > 0 {
 		switch args[0] {
-		case "exec":
+		case awsproc.CmdExec:
 			return runExec(args[1:], s)
-		case "endpoint":
+		case awsproc.CmdEndpoint:
 			return runEndpoint(args[1:], s)
 		}
 	}
-	if len(args) > 0 && args[0] == "sso" {
+	if len(args) > 0 && args[0] == awsproc.CmdSSO {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return runSSO(ctx, args[1:], s)
 	}
-	if len(args) != 1 || args[0] != "serve" {
+	if len(args) != 1 || args[0] != awsproc.CmdServe {
 		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
 		return exitcode.Usage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := worker.Serve(ctx, func(ctx context.Context, req *worker.Request) *worker.Response {
-		return handle(ctx, s, req)
-	}); err != nil {
+	if err := awsproc.Serve(ctx, handlers(s)); err != nil {
 		fmt.Fprintf(s.Err, "assume-aws: error: %v\n", err)
 		return exitcode.Failure
 	}
 	return 0
 }
 
-func handle(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
-	switch req.Op {
-	case worker.OpResolve:
-		return resolve(ctx, s, req)
-	case worker.OpWhoami:
-		return whoami(ctx, s, req)
-	case worker.OpConsole:
-		return consoleSignin(ctx, s, req)
-	case worker.OpClock:
-		return clockSkew(ctx, s, req)
-	case worker.OpRotate:
-		return rotate(ctx, s, req)
+// handlers are the operations of `assume-aws serve`.
+func handlers(s *term.Streams) *awsproc.Handlers {
+	return &awsproc.Handlers{
+		Resolve: func(ctx context.Context, r *awsproc.ResolveRequest) (*awsproc.ResolveResponse, error) {
+			return resolve(ctx, s, r)
+		},
+		Whoami: func(ctx context.Context, r *awsproc.WhoamiRequest) (*awsproc.WhoamiResponse, error) {
+			return whoami(ctx, s, r)
+		},
+		Console: func(ctx context.Context, r *awsproc.ConsoleRequest) (*awsproc.ConsoleResponse, error) {
+			return consoleSignin(ctx, s, r)
+		},
+		Clock: func(ctx context.Context, r *awsproc.ClockRequest) (*awsproc.ClockResponse, error) {
+			return clockSkew(ctx, s, r)
+		},
+		Rotate: func(ctx context.Context, r *awsproc.RotateRequest) (*awsproc.RotateResponse, error) {
+			return rotate(ctx, s, r)
+		},
+		Failure: failure,
 	}
-	return failure(fmt.Errorf("unknown request %q", req.Op))
 }
 
-func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Options {
+// call is what every operation tells creds: where, how long, whether it
+// may prompt.
+type call struct {
+	Region   string
+	Duration time.Duration
+	MFAToken string
+	Refresh  bool
+	Debug    bool
+	Prompt   bool
+}
+
+// resolveCall is the call of a resolve request (and of a hand-off).
+func resolveCall(r *awsproc.ResolveRequest) call {
+	return call{Region: r.Region, Duration: r.Duration, MFAToken: r.MFAToken, Refresh: r.Refresh, Debug: r.Debug, Prompt: r.Prompt}
+}
+
+func options(ctx context.Context, s *term.Streams, req call) creds.Options {
 	o := creds.Options{
 		Region:   req.Region,
 		Duration: req.Duration,
@@ -113,8 +132,8 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 			o.SSO = c
 		}
 	}
-	if st, err := secretstore.Cache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
-		o.Cache = cache.New(st, cache.WithMargin(set.CacheMargin()))
+	if c, err := secretstore.SessionCache(secretstore.Options{Getenv: s.Getenv, Settings: set}); err == nil {
+		o.Cache = c
 	}
 	return o
 }
@@ -131,40 +150,35 @@ func (d debugWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+func resolve(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest) (*awsproc.ResolveResponse, error) {
 	plan, err := loadPlan(s, req)
 	if err != nil {
-		return failure(err)
+		return nil, err
 	}
-	opts := options(ctx, s, req)
+	opts := options(ctx, s, resolveCall(req))
 	opts.CacheKey = plan.CacheKey()
 	res, err := creds.Get(ctx, plan, opts)
 	if err != nil {
-		return failure(err)
+		return nil, err
 	}
-	return &worker.Response{
+	return &awsproc.ResolveResponse{
 		FromCache: res.FromCache,
-		Credentials: &worker.Credentials{
+		Credentials: awsproc.Credentials{
 			AccessKeyID:     res.AccessKeyID,
 			SecretAccessKey: res.SecretAccessKey,
 			SessionToken:    res.SessionToken,
 			Expiration:      res.Expiration,
 		},
-	}
+	}, nil
 }
 
 // loadPlan resolves the request's profile, or builds the plan of an ad-hoc
 // SSO role exactly as the front end did (so both compute one cache key).
-func loadPlan(s *term.Streams, req *worker.Request) (*chain.Plan, error) {
+func loadPlan(s *term.Streams, req *awsproc.ResolveRequest) (*chain.Plan, error) {
 	if a := req.SSO; a != nil {
 		return chain.AdHocSSO(a.StartURL, a.Region, a.AccountID, a.RoleName)
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := chain.Resolve(files, req.Profile)
+	plan, err := chain.Load(s.Getenv, req.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -176,17 +190,17 @@ func loadPlan(s *term.Streams, req *worker.Request) (*chain.Plan, error) {
 	return secretstore.WithStoredKeys(plan, o)
 }
 
-func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.Response {
+func whoami(ctx context.Context, s *term.Streams, req *awsproc.WhoamiRequest) (*awsproc.WhoamiResponse, error) {
 	var c creds.Credentials
-	var served *worker.Credentials
+	var out awsproc.WhoamiResponse
 	if req.Credentials == nil {
 		// No keys in the environment: those of a credentials endpoint
 		// (assume PROFILE --exec), whose expiry is reported back.
 		var err error
 		if c, err = endpointCredentials(ctx, s); err != nil {
-			return failure(err)
+			return nil, err
 		}
-		served = &worker.Credentials{AccessKeyID: c.AccessKeyID, Expiration: c.Expiration}
+		out.Expiration = c.Expiration
 	} else {
 		c = creds.Credentials{
 			AccessKeyID:     req.Credentials.AccessKeyID,
@@ -194,24 +208,25 @@ func whoami(ctx context.Context, s *term.Streams, req *worker.Request) *worker.R
 			SessionToken:    req.Credentials.SessionToken,
 		}
 	}
-	arn, account, userID, err := creds.CallerIdentity(ctx, c, options(ctx, s, req))
+	var err error
+	out.ARN, out.Account, out.UserID, err = creds.CallerIdentity(ctx, c, options(ctx, s, call{Region: req.Region, Debug: req.Debug}))
 	if err != nil {
-		return failure(err)
+		return nil, err
 	}
-	return &worker.Response{Identity: &worker.Identity{ARN: arn, Account: account, UserID: userID}, Credentials: served}
+	return &out, nil
 }
 
 // failure turns err into the answer the front end prints.
-func failure(err error) *worker.Response {
+func failure(err error) *awsproc.Error {
 	if tl, ok := awssdk.AsTooLarge(err); ok {
 		// The SDK's wrapping (operation, deserialization ...) says nothing
 		// the user can act on: the refusal and its hint are the message.
-		return &worker.Response{Error: &worker.Error{Message: tl.Error(), Code: exitcode.Network, Hints: []string{tl.Hint()}}}
+		return &awsproc.Error{Message: tl.Error(), Code: exitcode.Network, Hints: []string{tl.Hint()}}
 	}
 	if m, ok := awssdk.AsMalformed(err); ok {
-		return &worker.Response{Error: &worker.Error{Message: m.Error(), Code: exitcode.Network, Hints: []string{m.Hint()}}}
+		return &awsproc.Error{Message: m.Error(), Code: exitcode.Network, Hints: []string{m.Hint()}}
 	}
-	e := &worker.Error{Message: err.Error(), Code: classify(err)}
+	e := &awsproc.Error{Message: err.Error(), Code: classify(err)}
 	if h := creds.HintOf(err); h != "" {
 		e.Hints = append(e.Hints, h)
 	} else {
@@ -220,7 +235,7 @@ func failure(err error) *worker.Response {
 			e.Hints = append(e.Hints, h.Hint())
 		}
 	}
-	return &worker.Response{Error: e}
+	return e
 }
 
 // withExit gives an error its exit code class.
