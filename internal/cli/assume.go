@@ -11,8 +11,6 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
-
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // assumeOptions holds the flags of `assume PROFILE`.
@@ -278,7 +276,7 @@ func parseAssume(args []string) (*assumeOptions, error) {
 	return &o, nil
 }
 
-func runAssume(ctx context.Context, args []string, s *term.Streams) error {
+func runAssume(ctx context.Context, args []string, s *invocation) error {
 	o, err := parseAssume(args)
 	if err != nil {
 		return err
@@ -288,7 +286,7 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 
 // runAssumeParsed runs assume with parsed options: decide, let the picker
 // choose a missing profile, load the plan, dispatch.
-func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) error {
+func runAssumeParsed(ctx context.Context, s *invocation, o *assumeOptions) error {
 	d, err := o.decide()
 	if err != nil {
 		return err
@@ -347,7 +345,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 
 // pickInto lets the picker choose the profile (and maybe the console) of
 // a run that named none.
-func pickInto(ctx context.Context, s *term.Streams, o *assumeOptions, d decision) (decision, error) {
+func pickInto(ctx context.Context, s *invocation, o *assumeOptions, d decision) (decision, error) {
 	// The picker's profile goes to the shell: without the shell function
 	// say so before the picker, not after a choice (console: not needed).
 	// (Without a terminal either, the picker's own error says it best.)
@@ -371,7 +369,7 @@ func pickInto(ctx context.Context, s *term.Streams, o *assumeOptions, d decision
 // exportToShell resolves the credentials and applies them: to the shell
 // (or --print), to the --exec command's environment, after opening the
 // console with -c --shell.
-func exportToShell(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o *assumeOptions, d decision) error {
+func exportToShell(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o *assumeOptions, d decision) error {
 	out, err := openOutput(ctx, s, o.print, o.exec)
 	if err != nil {
 		return err
@@ -405,7 +403,7 @@ func exportToShell(ctx context.Context, s *term.Streams, plan *chain.Plan, req r
 
 // exportFiles writes the credentials to ~/.aws/credentials (--export)
 // and/or a dotenv file (--env); nothing is exported into the shell.
-func exportFiles(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o *assumeOptions) error {
+func exportFiles(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o *assumeOptions) error {
 	if o.export {
 		name := o.as
 		if name == "" {
