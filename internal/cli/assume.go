@@ -11,8 +11,6 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
-
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // assumeOptions holds the flags of `assume PROFILE`.
@@ -148,93 +146,169 @@ func validDuration(d time.Duration, text string) error {
 	return nil
 }
 
-func runAssume(ctx context.Context, args []string, s *term.Streams) error {
+// assumeMode is what one run of assume PROFILE does, decided from its
+// flags alone.
+type assumeMode int
+
+const (
+	modeShell        assumeMode = iota // export into the shell (or --print)
+	modeHelp                           // -h
+	modeVersion                        // -v
+	modeUnset                          // --unset
+	modeExec                           // --exec -- CMD: an endpoint, or keys in its environment
+	modeAutoRefresh                    // --auto-refresh: the prompt hook
+	modeFiles                          // --export, --env
+	modeConsole                        // -c: open the console, export nothing
+	modeConsoleShell                   // -c --shell, -c --print: the console, then the shell
+)
+
+// decision is the pure outcome of the flags: the mode, whether the picker
+// chooses the profile first, and the parsed values.
+type decision struct {
+	mode     assumeMode
+	pick     bool           // no profile: the picker chooses one
+	duration time.Duration  // -d (not with -c: then it is the console's)
+	console  consoleOptions // with -c
+}
+
+// exclusive is the usage error msg when more than one of set is true.
+func exclusive(msg string, set ...bool) error {
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageErr("%s", msg)
+	}
+	return nil
+}
+
+// decide checks the flags of assume PROFILE against each other and returns
+// what the run does. It does no I/O.
+func (o *assumeOptions) decide() (decision, error) {
+	var d decision
+	switch {
+	case o.help:
+		return decision{mode: modeHelp}, nil
+	case o.version:
+		return decision{mode: modeVersion}, nil
+	}
+	co, err := o.consoleOptions()
+	if err != nil {
+		return d, err
+	}
+	d.console = co
+	files := o.export || o.envFile != ""
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{o.exec && len(o.cmd) == 0, "--exec needs a command after --, e.g. assume " + orPlaceholder(o.Profile) + " --exec -- aws sts get-caller-identity"},
+		{!o.exec && len(o.cmd) > 0, "a command after -- needs --exec"},
+		{o.static && !o.exec, "--static goes with --exec: assume " + orPlaceholder(o.Profile) + " --exec --static -- CMD"},
+		{o.autoRefresh && (o.exec || o.unset || o.SSO || o.Profile == ""), "--auto-refresh is for the shell hook of assume init --auto-refresh: assume PROFILE --auto-refresh"},
+		{o.unset && (o.Profile != "" || o.exec), "--unset takes no profile"},
+		{(o.as != "" || o.force) && !o.export, "--as and --force go with --export"},
+	} {
+		if c.bad {
+			return d, usageErr("%s", c.msg)
+		}
+	}
+	if err := exclusive("--exec and --print cannot be combined", o.exec, o.print != ""); err != nil {
+		return d, err
+	}
+	if err := exclusive("--export and --env write files; they cannot be combined with --exec, --console or --print",
+		files, o.exec || o.console || o.print != ""); err != nil {
+		return d, err
+	}
+	if err := exclusive("--auto-refresh renews the shell's credentials; it cannot be combined with --export or --env",
+		files, o.autoRefresh); err != nil {
+		return d, err
+	}
+	if o.unset {
+		return decision{mode: modeUnset}, nil
+	}
+	if err := o.AdHocSSO.Check(o.Profile); err != nil {
+		return d, err
+	}
+	if !o.SSO && o.Profile == "" {
+		if o.exec || o.print != "" || files || o.autoRefresh {
+			return d, usageErr("no profile given: run assume PROFILE (assume help for more)")
+		}
+		d.pick = true
+	}
+	if !o.console { // with --console, -d is the console session's length
+		if d.duration, err = parseDuration(o.Duration); err != nil {
+			return d, err
+		}
+	}
+	switch {
+	case o.exec:
+		d.mode = modeExec
+	case o.autoRefresh:
+		d.mode = modeAutoRefresh
+	case files:
+		d.mode = modeFiles
+	case o.console && !o.shell && o.print == "":
+		d.mode = modeConsole
+	case o.console:
+		d.mode = modeConsoleShell
+	default:
+		d.mode = modeShell
+	}
+	return d, nil
+}
+
+// parseAssume parses the argv of assume PROFILE.
+func parseAssume(args []string) (*assumeOptions, error) {
 	var o assumeOptions
 	pos, err := o.parse(&commands.Main, args, 1)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	switch {
-	case o.help:
-		return runHelp(ctx, nil, s)
-	case o.version:
-		fmt.Fprintln(s.Out, "assume", Version)
-		return nil
-	}
-	if len(pos) == 1 {
-		if o.Profile != "" && o.Profile != pos[0] {
-			return usageErr("two profiles given: %q and --profile %q", pos[0], o.Profile)
+	if !o.help && !o.version {
+		if err := o.TakeProfile(pos); err != nil {
+			return nil, err
 		}
-		o.Profile = pos[0]
 	}
-	return runAssumeParsed(ctx, s, &o)
+	return &o, nil
 }
 
-// runAssumeParsed runs assume with parsed options.
-func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) error {
-	co, err := o.consoleOptions()
+func runAssume(ctx context.Context, args []string, s *invocation) error {
+	o, err := parseAssume(args)
 	if err != nil {
 		return err
 	}
-	if o.exec && len(o.cmd) == 0 {
-		return usageErr("--exec needs a command after --, e.g. assume %s --exec -- aws sts get-caller-identity", orPlaceholder(o.Profile))
-	}
-	if !o.exec && len(o.cmd) > 0 {
-		return usageErr("a command after -- needs --exec")
-	}
-	if o.exec && o.print != "" {
-		return usageErr("--exec and --print cannot be combined")
-	}
-	if o.static && !o.exec {
-		return usageErr("--static goes with --exec: assume %s --exec --static -- CMD", orPlaceholder(o.Profile))
-	}
-	if o.autoRefresh && (o.exec || o.unset || o.SSO || o.Profile == "") {
-		return usageErr("--auto-refresh is for the shell hook of assume init --auto-refresh: assume PROFILE --auto-refresh")
-	}
-	if o.unset {
-		if o.Profile != "" || o.exec {
-			return usageErr("--unset takes no profile")
-		}
-		return emitUnset(ctx, s, o.print)
-	}
-	if err := o.AdHocSSO.Check(o.Profile); err != nil {
+	return runAssumeParsed(ctx, s, o)
+}
+
+// runAssumeParsed runs assume with parsed options: decide, let the picker
+// choose a missing profile, load the plan, dispatch.
+func runAssumeParsed(ctx context.Context, s *invocation, o *assumeOptions) error {
+	d, err := o.decide()
+	if err != nil {
 		return err
 	}
-	var adhoc *awsproc.AdHocSSO
-	if o.SSO {
-		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
-	} else if o.Profile == "" {
-		if o.exec || o.print != "" || o.export || o.envFile != "" || o.autoRefresh {
-			return usageErr("no profile given: run assume PROFILE (assume help for more)")
-		}
-		// The picker's profile goes to the shell: without the shell function
-		// say so before the picker, not after a choice (console: not needed).
-		// (Without a terminal either, the picker's own error says it best.)
-		if !o.console && s.StderrTTY {
-			if _, err := openOutput(ctx, s, "", false); err != nil {
-				return err
-			}
-		}
-		p, console, err := pickProfile(s)
-		if err != nil {
-			return err
-		}
-		o.Profile = p
-		if console && !o.console {
-			o.console = true
-			if co, err = o.consoleOptions(); err != nil {
-				return err
-			}
-		}
+	switch d.mode {
+	case modeHelp:
+		return runHelp(ctx, nil, s)
+	case modeVersion:
+		fmt.Fprintln(s.Out, "assume", Version)
+		return nil
+	case modeUnset:
+		return emitUnset(ctx, s, o.print)
 	}
-	var dur time.Duration
-	if !o.console { // with --console, -d is the console session's length
-		if dur, err = parseDuration(o.Duration); err != nil {
+	if d.pick {
+		if d, err = pickInto(ctx, s, o, d); err != nil {
 			return err
 		}
 	}
 	var plan *chain.Plan
-	if adhoc != nil {
+	var adhoc *awsproc.AdHocSSO
+	if o.SSO {
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
 	} else {
@@ -243,41 +317,59 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	if err != nil {
 		return err
 	}
-	req := resolveRequest{
-		profile:  o.Profile,
-		region:   o.Region,
-		duration: dur,
-		mfaToken: o.MFAToken,
-		refresh:  o.Refresh,
-		debug:    o.Debug,
-		sso:      adhoc,
-	}
-	// Credentials that expire are served to an --exec command through a
-	// credentials endpoint that refreshes them; long-lived keys never
-	// expire, so they go into its environment (as with --static).
-	if o.exec && !o.static && !longLived(plan) {
-		return execEndpoint(s, plan, req, o.cmd)
-	}
-	if o.autoRefresh {
-		return autoRefresh(ctx, s, plan, req)
-	}
-	if (o.as != "" || o.force) && !o.export {
-		return usageErr("--as and --force go with --export")
-	}
-	if o.export || o.envFile != "" {
-		if o.exec || o.console || o.print != "" {
-			return usageErr("--export and --env write files; they cannot be combined with --exec, --console or --print")
+	req := resolveRequest{profile: o.Profile, region: o.Region, duration: d.duration, mfaToken: o.MFAToken,
+		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
+	switch d.mode {
+	case modeExec:
+		// Credentials that expire are served to an --exec command through a
+		// credentials endpoint that refreshes them; long-lived keys never
+		// expire, so they go into its environment (as with --static).
+		if !o.static && !longLived(plan) {
+			return execEndpoint(s, plan, req, o.cmd)
 		}
+		return exportToShell(ctx, s, plan, req, o, d)
+	case modeAutoRefresh:
+		return autoRefresh(ctx, s, plan, req)
+	case modeFiles:
 		return exportFiles(ctx, s, plan, req, o)
-	}
-	if o.console && !o.shell && o.print == "" {
+	case modeConsole:
 		// Opening the console exports nothing unless asked (--shell).
-		if _, err := consoleForPlan(ctx, s, plan, req, co); err != nil {
+		if _, err := consoleForPlan(ctx, s, plan, req, d.console); err != nil {
 			return err
 		}
 		recordUse(s, req.profile)
 		return nil
 	}
+	return exportToShell(ctx, s, plan, req, o, d)
+}
+
+// pickInto lets the picker choose the profile (and maybe the console) of
+// a run that named none.
+func pickInto(ctx context.Context, s *invocation, o *assumeOptions, d decision) (decision, error) {
+	// The picker's profile goes to the shell: without the shell function
+	// say so before the picker, not after a choice (console: not needed).
+	// (Without a terminal either, the picker's own error says it best.)
+	if !o.console && s.StderrTTY {
+		if _, err := openOutput(ctx, s, "", false); err != nil {
+			return d, err
+		}
+	}
+	p, console, err := pickProfile(s)
+	if err != nil {
+		return d, err
+	}
+	o.Profile = p
+	if console && !o.console {
+		o.console = true
+		return o.decide()
+	}
+	return d, nil
+}
+
+// exportToShell resolves the credentials and applies them: to the shell
+// (or --print), to the --exec command's environment, after opening the
+// console with -c --shell.
+func exportToShell(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o *assumeOptions, d decision) error {
 	out, err := openOutput(ctx, s, o.print, o.exec)
 	if err != nil {
 		return err
@@ -290,14 +382,14 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		return err
 	}
 	vars := exportVars(res)
-	if o.exec {
+	if d.mode == modeExec {
 		return runExec(ctx, s, vars, o.cmd)
 	}
-	if o.console {
+	if d.mode == modeConsoleShell {
 		// --shell or --print: the console opens, then the credentials go to
 		// the shell.
 		t := consoleTargetFor(s, req.profile, res)
-		if err := openConsole(ctx, s, t, co); err != nil {
+		if err := openConsole(ctx, s, t, d.console); err != nil {
 			return err
 		}
 	}
@@ -311,7 +403,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 
 // exportFiles writes the credentials to ~/.aws/credentials (--export)
 // and/or a dotenv file (--env); nothing is exported into the shell.
-func exportFiles(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o *assumeOptions) error {
+func exportFiles(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o *assumeOptions) error {
 	if o.export {
 		name := o.as
 		if name == "" {

@@ -21,7 +21,7 @@ var Version = "dev"
 
 // runnerOf is the code of a command declared in internal/commands (nil:
 // none; a test checks that every declared command has one).
-func runnerOf(name string) func(ctx context.Context, args []string, s *term.Streams) error {
+func runnerOf(name string) func(ctx context.Context, args []string, s *invocation) error {
 	switch name {
 	case "init":
 		return runInit
@@ -59,7 +59,7 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *term.Stre
 	return nil
 }
 
-func runVersion(_ context.Context, args []string, s *term.Streams) error {
+func runVersion(_ context.Context, args []string, s *invocation) error {
 	pos, err := simpleFlags(s, "version", args, nil)
 	if err != nil {
 		return err
@@ -82,8 +82,9 @@ func isFault(r any) bool {
 // Main runs assume with args (without the program name) and returns the
 // process exit code. It never panics on bad input, and calls os.Exit only to
 // end a run that has not noticed an INT or TERM within a second (signals.go).
-func Main(args []string, s *term.Streams) (code int) {
-	harden.Process(s)
+func Main(args []string, streams *term.Streams) (code int) {
+	s := newInvocation(streams)
+	harden.Process(s.Streams)
 	// Large config files are mapped, not copied (awsconfig.MapLargeFiles): a
 	// program truncating one under us then faults this goroutine, which
 	// becomes a recoverable panic reported below, not a crash.
@@ -119,7 +120,7 @@ func Main(args []string, s *term.Streams) (code int) {
 	}
 	ctx, stop := cancelOnSignal(s)
 	defer stop()
-	ctx = context.WithValue(ctx, channelKey{}, channelResult{ch, chErr})
+	s.channel, s.channelErr = ch, chErr
 
 	run := runAssume
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !strings.Contains(args[0], " ") {
@@ -196,13 +197,13 @@ With --exec, assume exits with the command's own exit status once the command ra
 
 // handOffCommand hands a command that lives on the SDK side (assume-aws)
 // over with the user's streams.
-func handOffCommand(name string) func(context.Context, []string, *term.Streams) error {
-	return func(_ context.Context, args []string, s *term.Streams) error {
+func handOffCommand(name string) func(context.Context, []string, *invocation) error {
+	return func(_ context.Context, args []string, s *invocation) error {
 		return handOff(s, append([]string{name}, args...), nil)
 	}
 }
 
-func runHelp(_ context.Context, args []string, s *term.Streams) error {
+func runHelp(_ context.Context, args []string, s *invocation) error {
 	if len(args) > 0 && args[0] == "exit-codes" {
 		io.WriteString(s.Out, exitCodesText)
 		return nil
@@ -215,17 +216,4 @@ func runHelp(_ context.Context, args []string, s *term.Streams) error {
 	}
 	io.WriteString(s.Out, mainHelp())
 	return nil
-}
-
-// channelKey carries the wrapper channel opened by Main in the context.
-type channelKey struct{}
-
-type channelResult struct {
-	ch  *shell.Channel
-	err error
-}
-
-func channelFrom(ctx context.Context) (*shell.Channel, error) {
-	r, _ := ctx.Value(channelKey{}).(channelResult)
-	return r.ch, r.err
 }

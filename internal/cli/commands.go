@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // simpleFlags parses the flags of command name (no interspersed "--"
 // command) with its declaration (internal/commands); define binds the
 // flags the command reads. -h/--help prints the command's help.
-func simpleFlags(s *term.Streams, name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
+func simpleFlags(s *invocation, name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
 	c := commands.Lookup(name)
 	if c == nil {
 		panic("cli: command " + name + " is not declared in internal/commands")
@@ -43,7 +44,7 @@ func simpleFlags(s *term.Streams, name string, args []string, define func(fs *fl
 }
 
 // runInit prints the shell function for a shell.
-func runInit(_ context.Context, args []string, s *term.Streams) error {
+func runInit(_ context.Context, args []string, s *invocation) error {
 	var autoRefresh, noCompletion bool
 	pos, err := simpleFlags(s, "init", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&autoRefresh, "auto-refresh")
@@ -59,10 +60,10 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 		}
 		return usageErr("init needs a shell: assume init %s (one of %s)", guess, strings.Join(shell.Shells(), ", "))
 	}
-	if !autoRefresh && loadSettings(s).AutoRefresh() && contains(shell.AutoRefreshShells(), pos[0]) {
+	if !autoRefresh && loadSettings(s).AutoRefresh() && slices.Contains(shell.AutoRefreshShells(), pos[0]) {
 		autoRefresh = true // the auto_refresh setting
 	}
-	if autoRefresh && !contains(shell.AutoRefreshShells(), pos[0]) && contains(shell.Shells(), pos[0]) {
+	if autoRefresh && !slices.Contains(shell.AutoRefreshShells(), pos[0]) && slices.Contains(shell.Shells(), pos[0]) {
 		return usageErr("init --auto-refresh is available for %s", strings.Join(shell.AutoRefreshShells(), ", "))
 	}
 	code, err := shell.InitWith(pos[0], selfPath(), shell.InitOptions{AutoRefresh: autoRefresh})
@@ -79,7 +80,7 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 }
 
 // runExplain shows how a profile resolves, value by value, with file:line.
-func runExplain(_ context.Context, args []string, s *term.Streams) error {
+func runExplain(_ context.Context, args []string, s *invocation) error {
 	var asJSON bool
 	var profile string
 	pos, err := simpleFlags(s, "explain", args, func(fs *flags.FlagSet) {
@@ -123,7 +124,7 @@ type processOutput struct {
 
 // runCredentialProcess prints a profile's credentials in the
 // credential_process format for AWS SDKs and the AWS CLI.
-func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
+func runCredentialProcess(ctx context.Context, args []string, s *invocation) error {
 	var profile, region, duration, mfaToken string
 	var refresh, debug bool
 	pos, err := simpleFlags(s, "credential-process", args, func(fs *flags.FlagSet) {
@@ -173,7 +174,7 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 
 // runWhoami asks AWS who this shell's credentials are and shows the time
 // left.
-func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
+func runWhoami(ctx context.Context, args []string, s *invocation) error {
 	var asJSON, debug bool
 	pos, err := simpleFlags(s, "whoami", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&asJSON, "json")
@@ -213,14 +214,14 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 		return withCode(ExitAuth, fmt.Errorf("the credentials in this shell expired at %s", expires.Local().Format(layout)),
 			"run assume "+orPlaceholder(profile)+" again")
 	}
-	region := pickRegion("", nil, s.Getenv)
+	region := pickRegion("", nil, s)
 	wreq := &awsproc.WhoamiRequest{Region: region, Debug: debug}
 	if !fromEndpoint {
 		wreq.Credentials = &awsproc.Credentials{
 			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 		}
 	}
-	id, err := assumeAWS(s).Whoami(ctx, wreq)
+	id, err := s.assumeAWS().Whoami(ctx, wreq)
 	var we *awsproc.Error
 	if errors.As(err, &we) && we.Code == ExitAuth {
 		// assume-aws's hints are about profiles; here the keys came from

@@ -11,14 +11,13 @@ import (
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // completionShells are the shells `assume completion` writes a script for.
 var completionShells = []string{"bash", "zsh", "fish", "pwsh"}
 
 // runCompletion prints the completion script of a shell.
-func runCompletion(_ context.Context, args []string, s *term.Streams) error {
+func runCompletion(_ context.Context, args []string, s *invocation) error {
 	pos, err := simpleFlags(s, "completion", args, func(*flags.FlagSet) {})
 	if err != nil {
 		return err
@@ -41,7 +40,7 @@ func runCompletion(_ context.Context, args []string, s *term.Streams) error {
 // Topics: profiles, sso-sessions, services, flags [COMMAND [SUBCOMMAND]],
 // args [COMMAND [SUBCOMMAND]]. The flags come from the commands'
 // declarations (internal/commands).
-func runComplete(_ context.Context, args []string, s *term.Streams) error {
+func runComplete(_ context.Context, args []string, s *invocation) error {
 	if len(args) == 0 {
 		return usageErr("__complete needs a topic")
 	}
@@ -107,7 +106,7 @@ func completeFlags(cmd, sub string) []string {
 
 // completeArgs lists the positional words after command cmd ("": the
 // first word, a command or a profile) and its subcommand sub.
-func completeArgs(s *term.Streams, cmd, sub string) []string {
+func completeArgs(s *invocation, cmd, sub string) []string {
 	switch {
 	case cmd == "":
 		var words []string
@@ -157,8 +156,8 @@ func completeArgs(s *term.Streams, cmd, sub string) []string {
 
 // completeProfiles lists the profile names: a scan of the section headers,
 // nothing parsed.
-func completeProfiles(s *term.Streams) []string {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+func completeProfiles(s *invocation) []string {
+	cfgPath, credPath := s.configFiles()
 	files, err := awsconfig.Open(cfgPath, credPath)
 	if err != nil {
 		return nil
@@ -169,7 +168,7 @@ func completeProfiles(s *term.Streams) []string {
 }
 
 // completeSSOSessions lists the [sso-session NAME] sections.
-func completeSSOSessions(s *term.Streams) []string {
+func completeSSOSessions(s *invocation) []string {
 	set, err := loadProfileSet(s)
 	if err != nil {
 		return nil

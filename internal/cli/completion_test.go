@@ -42,7 +42,7 @@ func TestComplete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var out bytes.Buffer
-			err := runComplete(context.Background(), tt.args, term.Test(nil, &out, &bytes.Buffer{}, env))
+			err := runComplete(context.Background(), tt.args, newInvocation(term.Test(nil, &out, &bytes.Buffer{}, env)))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
@@ -69,7 +69,7 @@ func TestCompletionScripts(t *testing.T) {
 	for _, sh := range completionShells {
 		t.Run(sh, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := runCompletion(context.Background(), []string{sh}, term.Test(nil, &out, &bytes.Buffer{}, nil)); err != nil {
+			if err := runCompletion(context.Background(), []string{sh}, newInvocation(term.Test(nil, &out, &bytes.Buffer{}, nil))); err != nil {
 				t.Fatal(err)
 			}
 			for _, want := range []string{"__complete profiles", "__complete sso-sessions", "__complete flags", "__complete args", "--print"} {
@@ -80,7 +80,7 @@ func TestCompletionScripts(t *testing.T) {
 		})
 	}
 	for _, bad := range [][]string{nil, {"tcsh"}, {"bash", "zsh"}} {
-		if err := runCompletion(context.Background(), bad, term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, nil)); err == nil {
+		if err := runCompletion(context.Background(), bad, newInvocation(term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, nil))); err == nil {
 			t.Errorf("completion %q: no error", bad)
 		}
 	}

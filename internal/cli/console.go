@@ -15,7 +15,6 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/console"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // consoleOptions are the console flags of `assume PROFILE -c` and
@@ -52,7 +51,7 @@ func consoleDestination(region string, o consoleOptions) (dest, partition string
 
 // openConsole signs in to the console with t's credentials and opens it
 // (or prints the URL).
-func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consoleOptions) error {
+func openConsole(ctx context.Context, s *invocation, t consoleTarget, o consoleOptions) error {
 	if o.duration == 0 {
 		o.duration = loadSettings(s).ConsoleDuration()
 	}
@@ -64,7 +63,7 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	if name == "" {
 		name = "assume"
 	}
-	c, err := assumeAWS(s).Console(ctx, &awsproc.ConsoleRequest{
+	c, err := s.assumeAWS().Console(ctx, &awsproc.ConsoleRequest{
 		Region:      t.creds.region,
 		Debug:       o.debug,
 		Credentials: awsproc.Credentials(t.creds.Credentials),
@@ -139,7 +138,7 @@ var errNoDisplay = errors.New("no display to show a browser on (SSH session or n
 // consoleOpener returns the browser to open the console in and a few words
 // on how (for the message): the browser setting, else ASSUME_BROWSER, else
 // the system's default when it can be isolated, else the first installed.
-func consoleOpener(s *term.Streams, t consoleTarget, debug bool) (browser.Opener, string, error) {
+func consoleOpener(s *invocation, t consoleTarget, debug bool) (browser.Opener, string, error) {
 	var dbg io.Writer
 	if debug {
 		dbg = s.Err
@@ -167,16 +166,16 @@ func consoleOpener(s *term.Streams, t consoleTarget, debug bool) (browser.Opener
 }
 
 // consoleTargetFor is the console target of profile's credentials.
-func consoleTargetFor(s *term.Streams, profile string, res *resolved) consoleTarget {
+func consoleTargetFor(s *invocation, profile string, res *resolved) consoleTarget {
 	return consoleTarget{profile: profile, color: profileColor(s, profile), creds: res}
 }
 
 // profileColor reads the color key of profile (the AWS CLI ignores it).
-func profileColor(s *term.Streams, profile string) string {
+func profileColor(s *invocation, profile string) string {
 	if profile == "" {
 		return ""
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	files, err := awsconfig.Open(cfgPath, credPath)
 	if err != nil {
 		return ""
@@ -197,7 +196,7 @@ func profileColor(s *term.Streams, profile string) string {
 // shell, or the settings) is set to without -r. A profile of aws-cn or
 // aws-us-gov always has such a region: STS of those partitions is only
 // reached through one.
-func credsPartition(plan *chain.Plan, getenv func(string) string) (console.Partition, string) {
+func credsPartition(plan *chain.Plan, s *invocation) (console.Partition, string) {
 	if plan != nil {
 		for i := len(plan.Steps) - 1; i >= 0; i-- {
 			st := plan.Steps[i]
@@ -213,15 +212,15 @@ func credsPartition(plan *chain.Plan, getenv func(string) string) (console.Parti
 			}
 		}
 	}
-	r := pickRegion("", plan, getenv)
+	r := pickRegion("", plan, s)
 	return console.PartitionForRegion(r), "region " + r
 }
 
 // checkPartition refuses a console region outside the credentials'
 // partition: the sign-in would send the credentials to another
 // partition's sign-in host, which cannot accept them anyway.
-func checkPartition(region, label string, plan *chain.Plan, getenv func(string) string) error {
-	want, why := credsPartition(plan, getenv)
+func checkPartition(region, label string, plan *chain.Plan, s *invocation) error {
+	want, why := credsPartition(plan, s)
 	got := console.PartitionForRegion(region)
 	if got.ID == want.ID {
 		return nil
@@ -233,13 +232,13 @@ func checkPartition(region, label string, plan *chain.Plan, getenv func(string) 
 }
 
 // consoleForPlan resolves plan's credentials and opens the console.
-func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest, o consoleOptions) (*resolved, error) {
-	region := pickRegion(req.region, plan, s.Getenv)
+func consoleForPlan(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o consoleOptions) (*resolved, error) {
+	region := pickRegion(req.region, plan, s)
 	// Check the flags before asking for credentials (and maybe an MFA code).
 	if _, _, err := consoleDestination(region, o); err != nil {
 		return nil, err
 	}
-	if err := checkPartition(region, orPlaceholder(req.profile), plan, s.Getenv); err != nil {
+	if err := checkPartition(region, orPlaceholder(req.profile), plan, s); err != nil {
 		return nil, err
 	}
 	res, err := resolveCredentials(ctx, s, plan, req)
@@ -255,7 +254,7 @@ func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req 
 
 // runConsole is `assume console [PROFILE]`: without a profile, the
 // credentials of this shell.
-func runConsole(ctx context.Context, args []string, s *term.Streams) error {
+func runConsole(ctx context.Context, args []string, s *invocation) error {
 	var o assumeOptions
 	pos, err := o.parse(commands.Lookup("console"), args, 1)
 	if err != nil {
@@ -291,11 +290,11 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 				"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
 		}
 	}
-	if err := checkPartition(pickRegion(o.Region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
+	if err := checkPartition(pickRegion(o.Region, nil, s), "this shell", nil, s); err != nil {
 		return err
 	}
 	res := &resolved{
-		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.Region, nil, s.Getenv),
+		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.Region, nil, s),
 		Credentials: awscreds.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN")},
 	}
 	t := consoleTargetFor(s, res.profile, res)

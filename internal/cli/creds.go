@@ -15,7 +15,6 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
-	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
 )
 
@@ -33,7 +32,7 @@ var credSourceKeys = []string{keyAccessKeyID, keySecretAccessKey, keySessionToke
 
 // runCreds is `assume creds add|import|ls|rm|export|rotate`: long-lived IAM
 // user keys in the OS keychain instead of ~/.aws/credentials.
-func runCreds(ctx context.Context, args []string, s *term.Streams) error {
+func runCreds(ctx context.Context, args []string, s *invocation) error {
 	if len(args) == 0 {
 		return usageErr("creds needs a subcommand: add, import, ls, rm, export or rotate (assume help creds)")
 	}
@@ -56,7 +55,7 @@ func runCreds(ctx context.Context, args []string, s *term.Streams) error {
 }
 
 // oneProfile parses a subcommand that takes exactly one profile.
-func oneProfile(s *term.Streams, name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
+func oneProfile(s *invocation, name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
 	pos, err := simpleFlags(s, "creds "+name, args, define)
 	if err != nil {
 		return "", err
@@ -71,7 +70,7 @@ func oneProfile(s *term.Streams, name string, args []string, define func(fs *fla
 }
 
 // keychain opens the keychain, as an error the user can act on.
-func keychain(s *term.Streams) (string, vault.Store, error) {
+func keychain(s *invocation) (string, vault.Store, error) {
 	name, st, err := secretstore.Keychain(secretStoreOptions(s))
 	if err != nil {
 		return "", nil, withCode(ExitFailure, fmt.Errorf("the keychain cannot be used: %w", err),
@@ -88,7 +87,7 @@ func keychainErr(op string, err error) error {
 	return withCode(ExitFailure, fmt.Errorf("%s: %w", op, err))
 }
 
-func credsAdd(s *term.Streams, args []string) error {
+func credsAdd(s *invocation, args []string) error {
 	var useStdin, force bool
 	profile, err := oneProfile(s, "add", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&useStdin, "stdin")
@@ -97,7 +96,7 @@ func credsAdd(s *term.Streams, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	files, err := awsconfig.Open(cfgPath, credPath)
 	if err != nil {
 		return configErr(err)
@@ -169,13 +168,13 @@ func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
 	return nil
 }
 
-func credsImport(s *term.Streams, args []string) error {
+func credsImport(s *invocation, args []string) error {
 	var yes bool
 	profile, err := oneProfile(s, "import", args, func(fs *flags.FlagSet) { fs.BindBool(&yes, "yes") })
 	if err != nil {
 		return err
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	files, err := awsconfig.Open(cfgPath, credPath)
 	if err != nil {
 		return configErr(err)
@@ -238,7 +237,7 @@ func credsImport(s *term.Streams, args []string) error {
 // earlier versions of assume (which copied the whole previous file) still
 // hold although the file itself no longer does: on the terminal, or with
 // yes. Without either it says so and leaves them.
-func cleanOldBackups(s *term.Streams, yes bool, paths ...string) error {
+func cleanOldBackups(s *invocation, yes bool, paths ...string) error {
 	home := s.Getenv("HOME")
 	for _, p := range paths {
 		bak, err := readIfExists(p + ".bak")
@@ -283,7 +282,7 @@ type credRow struct {
 	InConfig    bool      `json:"in_config"`
 }
 
-func credsLs(s *term.Streams, args []string) error {
+func credsLs(s *invocation, args []string) error {
 	var asJSON bool
 	pos, err := simpleFlags(s, "creds ls", args, func(fs *flags.FlagSet) { fs.BindBool(&asJSON, "json") })
 	if err != nil {
@@ -300,7 +299,7 @@ func credsLs(s *term.Streams, args []string) error {
 	if err != nil {
 		return keychainErr("listing the keychain", err)
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	files, _ := awsconfig.Open(cfgPath, credPath)
 	rows := []credRow{}
 	for _, n := range names {
@@ -342,7 +341,7 @@ func credsLs(s *term.Streams, args []string) error {
 
 // confirm asks a yes/no question on the terminal; without one, yes must
 // have been given as a flag.
-func confirm(s *term.Streams, question string, yes bool, flag string) error {
+func confirm(s *invocation, question string, yes bool, flag string) error {
 	if yes {
 		return nil
 	}
@@ -380,7 +379,7 @@ func dropStoredProcess(cfgPath, profile string) error {
 
 // storedProfile parses `creds rm|export PROFILE [--yes]` and reads the
 // profile's stored keys.
-func storedProfile(s *term.Streams, name string, args []string) (profile string, yes bool, st vault.Store, k secretstore.UserKeys, err error) {
+func storedProfile(s *invocation, name string, args []string) (profile string, yes bool, st vault.Store, k secretstore.UserKeys, err error) {
 	profile, err = oneProfile(s, name, args, func(fs *flags.FlagSet) { fs.BindBool(&yes, "yes") })
 	if err != nil {
 		return
@@ -394,7 +393,7 @@ func storedProfile(s *term.Streams, name string, args []string) (profile string,
 	return
 }
 
-func credsRm(s *term.Streams, args []string) error {
+func credsRm(s *invocation, args []string) error {
 	profile, yes, st, k, err := storedProfile(s, "rm", args)
 	if err != nil {
 		return err
@@ -405,7 +404,7 @@ func credsRm(s *term.Streams, args []string) error {
 	if err := secretstore.DeleteUserKeys(st, profile); err != nil {
 		return keychainErr("deleting the keys", err)
 	}
-	cfgPath, _ := awsconfig.Locate(s.Getenv)
+	cfgPath, _ := s.configFiles()
 	if err := dropStoredProcess(cfgPath, profile); err != nil {
 		return err
 	}
@@ -413,12 +412,12 @@ func credsRm(s *term.Streams, args []string) error {
 	return nil
 }
 
-func credsExport(s *term.Streams, args []string) error {
+func credsExport(s *invocation, args []string) error {
 	profile, yes, st, k, err := storedProfile(s, "export", args)
 	if err != nil {
 		return err
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	if err := confirm(s, fmt.Sprintf("write the keys of profile %s in plain text to %s?", profile, credPath), yes, "--yes"); err != nil {
 		return err
 	}
@@ -442,14 +441,14 @@ func credsExport(s *term.Streams, args []string) error {
 	return nil
 }
 
-func credsRotate(ctx context.Context, s *term.Streams, args []string) error {
+func credsRotate(ctx context.Context, s *invocation, args []string) error {
 	var debug bool
 	profile, err := oneProfile(s, "rotate", args, func(fs *flags.FlagSet) { fs.BindBool(&debug, "debug") })
 	if err != nil {
 		return err
 	}
-	r, err := assumeAWS(s).Rotate(ctx, &awsproc.RotateRequest{Profile: profile, Debug: debug,
-		Region: pickRegion("", nil, s.Getenv), Prompt: true})
+	r, err := s.assumeAWS().Rotate(ctx, &awsproc.RotateRequest{Profile: profile, Debug: debug,
+		Region: pickRegion("", nil, s), Prompt: true})
 	if err != nil {
 		return err
 	}

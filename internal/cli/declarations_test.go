@@ -20,7 +20,7 @@ const probeFlag = "--zz-probe"
 
 // frontEndArgs is how the front end runs command c (nil: assume-aws parses
 // its flags, internal/awsmain's tests probe those).
-func frontEndArgs(c *commands.Command) (run func(context.Context, []string, *term.Streams) error, args []string) {
+func frontEndArgs(c *commands.Command) (run func(context.Context, []string, *invocation) error, args []string) {
 	if c.Name == "" {
 		return runAssume, nil
 	}
@@ -45,7 +45,7 @@ func TestEveryDeclaredFlagIsAccepted(t *testing.T) {
 			return
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			s := term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, map[string]string{"HOME": t.TempDir()})
+			s := newInvocation(term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, map[string]string{"HOME": t.TempDir()}))
 			err := run(context.Background(), append(args, probeFlag), s)
 			if err == nil || !strings.HasSuffix(err.Error(), "unknown flag "+probeFlag) || exitcode.Of(err) != ExitUsage {
 				t.Fatalf("assume %s %s: %v (want the parser's unknown-flag error: are all its declared flags bound?)", c.Name, probeFlag, err)
@@ -177,8 +177,8 @@ func TestServeAdHocSSOFlagsChecked(t *testing.T) {
 		{"prod", "--role-name", "Admin"},
 		{"--sso", "prod"},
 	} {
-		for name, run := range map[string]func(context.Context, []string, *term.Streams) error{"serve": runServe, "assume": runAssume} {
-			s := term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, map[string]string{"HOME": t.TempDir()})
+		for name, run := range map[string]func(context.Context, []string, *invocation) error{"serve": runServe, "assume": runAssume} {
+			s := newInvocation(term.Test(nil, &bytes.Buffer{}, &bytes.Buffer{}, map[string]string{"HOME": t.TempDir()}))
 			err := run(context.Background(), args, s)
 			if err == nil || exitcode.Of(err) != ExitUsage || !strings.Contains(err.Error(), "--sso") {
 				t.Errorf("%s %q: %v, want the ad-hoc SSO usage error", name, args, err)

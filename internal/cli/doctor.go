@@ -15,16 +15,15 @@ import (
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/shell"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // useColor says whether output to a stream may be coloured: never with
 // NO_COLOR (https://no-color.org) or TERM=dumb, else when it is a terminal.
-func useColor(s *term.Streams, tty bool) bool {
+func useColor(s *invocation, tty bool) bool {
 	if s.Getenv("NO_COLOR") != "" || s.Getenv("TERM") == "dumb" {
 		return false
 	}
-	if st := settingsFor(s.Getenv); st != nil {
+	if st := s.settings(); st != nil {
 		switch st.Color() {
 		case "always":
 			return true
@@ -37,7 +36,7 @@ func useColor(s *term.Streams, tty bool) bool {
 
 // runDoctor checks the AWS config files, the shell integration, the
 // keychain, the clock and the cached sessions, and explains each problem.
-func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
+func runDoctor(ctx context.Context, args []string, s *invocation) error {
 	var asJSON, offline bool
 	pos, err := simpleFlags(s, "doctor", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&asJSON, "json")
@@ -49,7 +48,7 @@ func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 	if len(pos) > 0 {
 		return usageErr("doctor takes no arguments")
 	}
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+	cfgPath, credPath := s.configFiles()
 	in := doctor.Input{
 		ConfigPath:      displayPath(cfgPath, s.Getenv("HOME")),
 		CredentialsPath: displayPath(credPath, s.Getenv("HOME")),
@@ -118,8 +117,8 @@ func displayPath(p, home string) string {
 }
 
 // measureSkew asks assume-aws for the clock skew against STS.
-func measureSkew(ctx context.Context, s *term.Streams) (time.Duration, error) {
-	resp, err := assumeAWS(s).Clock(ctx, &awsproc.ClockRequest{Region: pickRegion("", nil, s.Getenv)})
+func measureSkew(ctx context.Context, s *invocation) (time.Duration, error) {
+	resp, err := s.assumeAWS().Clock(ctx, &awsproc.ClockRequest{Region: pickRegion("", nil, s)})
 	if err != nil {
 		return 0, err
 	}
@@ -127,7 +126,7 @@ func measureSkew(ctx context.Context, s *term.Streams) (time.Duration, error) {
 }
 
 // probeKeychain checks that the keychain answers, without prompting.
-func probeKeychain(s *term.Streams) error {
+func probeKeychain(s *invocation) error {
 	_, st, err := secretstore.Keychain(secretstore.Options{Getenv: s.Getenv})
 	if err != nil {
 		return err
@@ -138,8 +137,8 @@ func probeKeychain(s *term.Streams) error {
 
 // keychainInUse reports a config with a profile whose keys are in the
 // keychain, or cached sessions kept there.
-func keychainInUse(s *term.Streams, config []byte) bool {
-	if st := settingsFor(s.Getenv); st.Cache() == "keychain" || st.SSOCache() == "keychain" {
+func keychainInUse(s *invocation, config []byte) bool {
+	if st := s.settings(); st.Cache() == "keychain" || st.SSOCache() == "keychain" {
 		return true
 	}
 	return bytes.Contains(config, []byte("credential-process"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,15 +12,14 @@ import (
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/shell"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // endpointRequest is the request handed to assume-aws for exec and serve.
-func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
+func endpointRequest(s *invocation, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
 	return &awsproc.ResolveRequest{
 		Profile:  req.profile,
 		SSO:      req.sso,
-		Region:   pickRegion(req.region, plan, s.Getenv),
+		Region:   pickRegion(req.region, plan, s),
 		Duration: req.duration,
 		MFAToken: req.mfaToken,
 		Refresh:  req.refresh,
@@ -31,7 +31,7 @@ func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *aws
 // execEndpoint runs `assume PROFILE --exec -- CMD` the default way: CMD
 // gets its credentials from a local credentials endpoint that refreshes
 // them, run by assume-aws, which takes over from here (see handOff).
-func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []string) error {
+func execEndpoint(s *invocation, plan *chain.Plan, req resolveRequest, argv []string) error {
 	// A command that cannot run fails now, before any prompt.
 	if _, err := lookCommand(argv[0]); err != nil {
 		return err
@@ -44,7 +44,7 @@ func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []
 
 // runServe runs `assume serve PROFILE`: a credentials endpoint on loopback
 // for IDEs and long-lived tools, until it is stopped or its parent exits.
-func runServe(_ context.Context, args []string, s *term.Streams) error {
+func runServe(_ context.Context, args []string, s *invocation) error {
 	var o assumeOptions
 	var addr string
 	fs := commands.Lookup("serve").FlagSet()
@@ -66,7 +66,7 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 	if o.print == "" {
 		o.print = shell.Sh
 	}
-	if !contains(shell.PrintFormats(), o.print) {
+	if !slices.Contains(shell.PrintFormats(), o.print) {
 		return usageErr("unknown --print format %q: use one of %s", o.print, strings.Join(shell.PrintFormats(), ", "))
 	}
 	var plan *chain.Plan
@@ -102,7 +102,7 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 // to expire: the same as `assume PROFILE` (the cache first, else AWS), but
 // it never prompts, keeps the shell's region, prints nothing when it
 // worked and exactly one line when it did not, so the shell stays usable.
-func autoRefresh(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) error {
+func autoRefresh(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest) error {
 	req.noPrompt = true
 	if req.region == "" {
 		req.region = s.Getenv("AWS_REGION")

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/exitcode"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // Exit codes (internal/exitcode owns them; docs/exit-codes.md documents them).
@@ -37,7 +36,7 @@ type hinter interface{ Hint() string }
 
 // report prints err as one "assume: error:" line plus hint lines and returns
 // the exit code for it.
-func report(s *term.Streams, err error) int {
+func report(s *invocation, err error) int {
 	code := exitCodeOf(err)
 	var hints []string
 	var ee *exitError

@@ -6,12 +6,11 @@ import (
 	"os/exec"
 
 	"github.com/assume-cli/assume/internal/sigrelay"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // runExec runs argv with the credentials in its environment, forwards
 // signals to it and exits with its exit status.
-func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) error {
+func runExec(ctx context.Context, s *invocation, vs varSet, argv []string) error {
 	path, err := lookCommand(argv[0])
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // ExpirationKey is the key assume writes next to exported session
@@ -31,14 +30,14 @@ func (e *LongLivedKeysError) Error() string {
 // exportToCredentials writes r's credentials into the credentials file
 // under name: lossless (other sections, comments and layout kept), atomic,
 // locked and backed up by awsconfig.UpdateFile.
-func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) (string, error) {
+func exportToCredentials(s *invocation, r *resolved, name string, force bool) (string, error) {
 	if err := checkProfileName(name); err != nil {
 		return "", err
 	}
 	if err := checkExportValues(r); err != nil {
 		return "", err
 	}
-	_, credPath := awsconfig.Locate(s.Getenv)
+	_, credPath := s.configFiles()
 	err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
 		header := d.ProfileHeader(awsconfig.CredentialsFile, name)
 		secs := d.Find(header)

@@ -5,20 +5,13 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/shell"
-	"github.com/assume-cli/assume/internal/term"
 )
-
-// assumeAWS is the client that starts assume-aws with the user's streams
-// and awsEnv.
-func assumeAWS(s *term.Streams) *awsproc.Client {
-	return &awsproc.Client{Getenv: s.Getenv, Env: awsEnv(s), Stdin: s.In, Stdout: s.Out, Stderr: s.Err}
-}
 
 // handOff passes a command that lives on in assume-aws (exec through a
 // credentials endpoint, serve, sso) to it for good (awsproc.Client.HandOff);
 // when assume-aws ran as a child, its exit status becomes ours.
-func handOff(s *term.Streams, args []string, req *awsproc.ResolveRequest) error {
-	status, err := assumeAWS(s).HandOff(args, req)
+func handOff(s *invocation, args []string, req *awsproc.ResolveRequest) error {
+	status, err := s.assumeAWS().HandOff(args, req)
 	if err != nil {
 		return err
 	}
@@ -30,7 +23,7 @@ func handOff(s *term.Streams, args []string, req *awsproc.ResolveRequest) error 
 
 // awsEnv is the environment of assume-aws: ours, minus the shell
 // function's channel variables.
-func awsEnv(s *term.Streams) []string {
+func awsEnv(s *invocation) []string {
 	var env []string
 	for _, e := range s.Environ() {
 		name, _, _ := strings.Cut(e, "=")

@@ -42,7 +42,7 @@ type lsRow struct {
 type sessionLookup func(plan *chain.Plan) (state string, expires time.Time)
 
 // runLs lists the profiles.
-func runLs(_ context.Context, args []string, s *term.Streams) error {
+func runLs(_ context.Context, args []string, s *invocation) error {
 	var asJSON, help bool
 	pos, err := simpleFlags(s, "ls", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&asJSON, "json")
@@ -76,8 +76,8 @@ func runLs(_ context.Context, args []string, s *term.Streams) error {
 }
 
 // loadProfileSet reads and parses the AWS config files once.
-func loadProfileSet(s *term.Streams) (*awsconfig.ProfileSet, error) {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
+func loadProfileSet(s *invocation) (*awsconfig.ProfileSet, error) {
+	cfgPath, credPath := s.configFiles()
 	files, err := awsconfig.Open(cfgPath, credPath)
 	if err != nil {
 		return nil, configErr(err)

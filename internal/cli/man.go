@@ -6,12 +6,11 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/commands"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // runMan prints the man page (roff), built from the same text as --help:
 // `make man` writes it to docs/man/assume.1.
-func runMan(_ context.Context, _ []string, s *term.Streams) error {
+func runMan(_ context.Context, _ []string, s *invocation) error {
 	_, err := io.WriteString(s.Out, manPage())
 	return err
 }

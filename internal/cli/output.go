@@ -7,10 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/assume-cli/assume/internal/shell"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // output is where the variables go: the shell function's channel, or
@@ -23,14 +23,14 @@ type output struct {
 
 // openOutput opens the channel to the shell function, or prepares --print.
 // Without either, assume cannot change the shell and says how to set it up.
-func openOutput(ctx context.Context, s *term.Streams, print string, execMode bool) (*output, error) {
+func openOutput(ctx context.Context, s *invocation, print string, execMode bool) (*output, error) {
 	if print != "" {
-		if !contains(shell.PrintFormats(), print) {
+		if !slices.Contains(shell.PrintFormats(), print) {
 			return nil, usageErr("unknown --print format %q: use one of %s", print, strings.Join(shell.PrintFormats(), ", "))
 		}
 		return &output{format: print, w: s.Out}, nil
 	}
-	ch, err := channelFrom(ctx)
+	ch, err := s.channel, s.channelErr
 	if err != nil && execMode {
 		// --exec does not need the channel; a broken one is no reason to fail.
 		return nil, nil
@@ -77,7 +77,7 @@ func (o *output) Apply(vs varSet) error {
 }
 
 // emitUnset clears every exported variable.
-func emitUnset(ctx context.Context, s *term.Streams, print string) error {
+func emitUnset(ctx context.Context, s *invocation, print string) error {
 	out, err := openOutput(ctx, s, print, false)
 	if err != nil {
 		return err
@@ -90,15 +90,6 @@ func emitUnset(ctx context.Context, s *term.Streams, print string) error {
 		s.Noticef("cleared the AWS variables")
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // selfPath is the path `assume init` embeds: the `assume` found on PATH

@@ -1,15 +1,16 @@
 package cli
 
 import (
+	"io"
 	"testing"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/term"
 )
 
 func TestCredsPartition(t *testing.T) {
 	env := map[string]string{}
-	getenv := func(k string) string { return env[k] }
 	v := func(s string) awsconfig.Value { return awsconfig.Value{Text: s} }
 	for _, tt := range []struct {
 		name string
@@ -28,14 +29,19 @@ func TestCredsPartition(t *testing.T) {
 		if env == nil {
 			env = map[string]string{"XDG_CONFIG_HOME": t.TempDir()}
 		}
-		if p, why := credsPartition(tt.plan, getenv); p.ID != tt.want || why == "" {
+		if p, why := credsPartition(tt.plan, testInvocation(env)); p.ID != tt.want || why == "" {
 			t.Errorf("%s: %s (%s), want %s", tt.name, p.ID, why, tt.want)
 		}
 	}
-	if err := checkPartition("cn-north-1", "dev", &chain.Plan{Steps: []chain.Step{{RoleARN: v("arn:aws:iam::1:role/r")}}}, getenv); err == nil {
+	if err := checkPartition("cn-north-1", "dev", &chain.Plan{Steps: []chain.Step{{RoleARN: v("arn:aws:iam::1:role/r")}}}, testInvocation(env)); err == nil {
 		t.Error("aws credentials, China console: no refusal")
 	}
-	if err := checkPartition("cn-north-1", "dev", &chain.Plan{Steps: []chain.Step{{RoleARN: v("arn:aws-cn:iam::1:role/r")}}}, getenv); err != nil {
+	if err := checkPartition("cn-north-1", "dev", &chain.Plan{Steps: []chain.Step{{RoleARN: v("arn:aws-cn:iam::1:role/r")}}}, testInvocation(env)); err != nil {
 		t.Errorf("aws-cn credentials, China console: %v", err)
 	}
+}
+
+// testInvocation is a run with env and no streams worth reading.
+func testInvocation(env map[string]string) *invocation {
+	return newInvocation(term.Test(nil, io.Discard, io.Discard, env))
 }

@@ -8,13 +8,12 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/picker"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // pickProfile opens the full-screen picker on the terminal and returns the
 // chosen profile and whether the console key was used. Esc and Ctrl-C
 // return a silent exit that changes nothing.
-func pickProfile(s *term.Streams) (profile string, console bool, err error) {
+func pickProfile(s *invocation) (profile string, console bool, err error) {
 	tty, err := openPickerTTY()
 	if err != nil {
 		return "", false, withCode(ExitUsage, errors.New("no profile given, and no terminal to pick one on"),
@@ -25,7 +24,7 @@ func pickProfile(s *term.Streams) (profile string, console bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	items := pickerItems(set, openCache(s.Getenv), time.Now())
+	items := pickerItems(set, openCache(s), time.Now())
 	if len(items) == 0 {
 		return "", false, withCode(ExitConfig, errors.New("no profiles in the AWS config files"),
 			"add one with aws configure, or assume sso populate")
@@ -158,7 +157,7 @@ func rawRegion(set *awsconfig.ProfileSet, p *awsconfig.Profile) string {
 }
 
 // recordUse notes an interactive use of profile for the picker's order.
-func recordUse(s *term.Streams, profile string) {
+func recordUse(s *invocation, profile string) {
 	if profile == "" || !s.StderrTTY {
 		return
 	}

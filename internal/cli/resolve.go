@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awscreds"
@@ -12,8 +11,6 @@ import (
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/secretstore"
-	"github.com/assume-cli/assume/internal/settings"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // DefaultRegion is exported when neither the flag, the profile nor the
@@ -32,7 +29,7 @@ type resolveRequest struct {
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
-func loadPlan(s *term.Streams, profile string) (*chain.Plan, error) {
+func loadPlan(s *invocation, profile string) (*chain.Plan, error) {
 	plan, err := chain.Load(s.Getenv, profile)
 	if err != nil {
 		return nil, configErr(err)
@@ -42,18 +39,18 @@ func loadPlan(s *term.Streams, profile string) (*chain.Plan, error) {
 
 // pickRegion applies the region rule: flag, profile (or its sources),
 // environment, us-east-1.
-func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) string {
+func pickRegion(flag string, plan *chain.Plan, s *invocation) string {
 	switch {
 	case flag != "":
 		return flag
 	case plan != nil && plan.Region.Text != "":
 		return plan.Region.Text
-	case getenv("AWS_REGION") != "":
-		return getenv("AWS_REGION")
-	case getenv("AWS_DEFAULT_REGION") != "":
-		return getenv("AWS_DEFAULT_REGION")
+	case s.Getenv("AWS_REGION") != "":
+		return s.Getenv("AWS_REGION")
+	case s.Getenv("AWS_DEFAULT_REGION") != "":
+		return s.Getenv("AWS_DEFAULT_REGION")
 	}
-	if st := settingsFor(getenv); st.DefaultRegion() != "" {
+	if st := s.settings(); st.DefaultRegion() != "" {
 		return st.DefaultRegion() // default_region, else us-east-1
 	}
 	return DefaultRegion
@@ -61,8 +58,8 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 
 // openCache opens the credential cache; a cache that cannot be opened is
 // simply not used (assume-aws reports real problems when it writes).
-func openCache(getenv func(string) string) *cache.Cache {
-	c, err := secretstore.SessionCache(secretstore.Options{Getenv: getenv, Settings: settingsFor(getenv)})
+func openCache(s *invocation) *cache.Cache {
+	c, err := secretstore.SessionCache(secretstore.Options{Getenv: s.Getenv, Settings: s.settings()})
 	if err != nil {
 		return nil
 	}
@@ -72,8 +69,8 @@ func openCache(getenv func(string) string) *cache.Cache {
 // resolveCredentials turns a profile into credentials: a cached entry or a
 // plan of long-lived keys is answered here; anything that needs AWS goes to
 // assume-aws.
-func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) (*resolved, error) {
-	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s.Getenv)}
+func resolveCredentials(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest) (*resolved, error) {
+	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s)}
 	if req.sso != nil {
 		r.adhoc = req.sso.AccountID + "/" + req.sso.RoleName
 	}
@@ -98,7 +95,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	}
 	// A requested duration asks for a new session of that length.
 	if !req.refresh && req.duration == 0 {
-		if c := openCache(s.Getenv); c != nil {
+		if c := openCache(s); c != nil {
 			e, err := c.Credentials(plan.CacheKey())
 			if err != nil {
 				debugf("cache: %v", err)
@@ -111,7 +108,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		}
 	}
 
-	c := assumeAWS(s)
+	c := s.assumeAWS()
 	if path, err := c.Path(); err == nil {
 		debugf("asking %s", path)
 	}
@@ -145,33 +142,4 @@ func configErr(err error) error {
 		return withCode(ExitFailure, err)
 	}
 	return withCode(ExitConfig, err)
-}
-
-// settingsMemo holds the settings read by this process, by file, so that
-// the cached path reads the file once however many places ask.
-var settingsMemo struct {
-	sync.Mutex
-	byPath map[string]*settings.Settings
-}
-
-// settingsFor returns the settings (read once per file and process;
-// problems are reported by the commands that show settings). It never
-// returns nil.
-func settingsFor(getenv func(string) string) *settings.Settings {
-	path, err := settings.Path(getenv)
-	if err != nil {
-		st, _ := settings.Load(getenv)
-		return st
-	}
-	settingsMemo.Lock()
-	defer settingsMemo.Unlock()
-	if st, ok := settingsMemo.byPath[path]; ok {
-		return st
-	}
-	st, _ := settings.Load(getenv)
-	if settingsMemo.byPath == nil {
-		settingsMemo.byPath = map[string]*settings.Settings{}
-	}
-	settingsMemo.byPath[path] = st
-	return st
 }

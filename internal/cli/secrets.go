@@ -10,7 +10,7 @@ import (
 
 // secretStoreOptions reach the keychain from the front end: the passphrase
 // of the encrypted file backend is asked on the terminal.
-func secretStoreOptions(s *term.Streams) secretstore.Options {
+func secretStoreOptions(s *invocation) secretstore.Options {
 	// The terminal is looked for only when a passphrase is needed: opening
 	// /dev/tty on every run would cost the cached path.
 	ask := passphrasePrompt(s)
@@ -24,7 +24,7 @@ func secretStoreOptions(s *term.Streams) secretstore.Options {
 
 // browserSetting is the browser chosen in the settings ("" for none: then
 // ASSUME_BROWSER, then auto) and its browser_path ("" to search for it).
-func browserSetting(s *term.Streams) (setting, path string) {
+func browserSetting(s *invocation) (setting, path string) {
 	st := loadSettings(s)
 	v, source, err := st.Get("browser")
 	switch {
@@ -39,7 +39,7 @@ func browserSetting(s *term.Streams) (setting, path string) {
 
 // passphrasePrompt asks for a keychain passphrase without echo; a new one
 // is asked twice.
-func passphrasePrompt(s *term.Streams) func(label string) (string, error) {
+func passphrasePrompt(s *invocation) func(label string) (string, error) {
 	return func(label string) (string, error) {
 		p, err := s.Prompt(upperFirst(label)+": ", true)
 		if err != nil || !strings.HasPrefix(label, "new ") {

@@ -12,7 +12,6 @@ import (
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/settings"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 const settingsUsage = `Usage:
@@ -58,7 +57,7 @@ func settingsHelp() string {
 }
 
 // runSettings shows and edits assume's settings file.
-func runSettings(_ context.Context, args []string, s *term.Streams) error {
+func runSettings(_ context.Context, args []string, s *invocation) error {
 	if len(args) == 0 {
 		return settingsLs(nil, s)
 	}
@@ -120,7 +119,7 @@ func runSettings(_ context.Context, args []string, s *term.Streams) error {
 }
 
 // settingsLs lists every setting with its value and source.
-func settingsLs(args []string, s *term.Streams) error {
+func settingsLs(args []string, s *invocation) error {
 	var asJSON, help bool
 	pos, err := simpleFlags(s, "settings ls", args, func(fs *flags.FlagSet) {
 		fs.BindBool(&asJSON, "json")
@@ -158,7 +157,7 @@ func settingsLs(args []string, s *term.Streams) error {
 }
 
 // settingsSet validates and writes one setting.
-func settingsSet(s *term.Streams, key, value string) error {
+func settingsSet(s *invocation, key, value string) error {
 	path, err := settings.Path(s.Getenv)
 	if err != nil {
 		return err
@@ -176,7 +175,7 @@ func settingsSet(s *term.Streams, key, value string) error {
 }
 
 // settingsUnset removes one setting from the file.
-func settingsUnset(s *term.Streams, key string) error {
+func settingsUnset(s *invocation, key string) error {
 	path, err := settings.Path(s.Getenv)
 	if err != nil {
 		return err
@@ -221,7 +220,7 @@ func settingsErr(err error) error {
 
 // loadSettings reads the settings and prints, once, what in them was
 // skipped (as warnings on stderr). It never fails: the defaults apply.
-func loadSettings(s *term.Streams) *settings.Settings {
+func loadSettings(s *invocation) *settings.Settings {
 	st, err := settings.Load(s.Getenv)
 	if err != nil {
 		s.Noticef("warning: %v", err)

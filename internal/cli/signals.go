@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/sigrelay"
-	"github.com/assume-cli/assume/internal/term"
 )
 
 // signalGrace is how long a run may take to notice an INT or TERM (ctx is
@@ -19,7 +18,7 @@ var signalGrace = time.Second
 // cancelOnSignal returns a context that INT and TERM cancel, and ends the
 // process with ExitCancelled when the run has not returned signalGrace
 // after the signal and no child owns the signals (sigrelay.Active).
-func cancelOnSignal(s *term.Streams) (context.Context, func()) {
+func cancelOnSignal(s *invocation) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

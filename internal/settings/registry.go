@@ -3,6 +3,7 @@ package settings
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -212,12 +213,12 @@ func (sp Spec) Check(value string) (string, error) {
 	}
 	switch sp.Type {
 	case TypeChoice, TypeBool:
-		if w := lowerASCII(v); contains(sp.Values, w) {
+		if w := lowerASCII(v); slices.Contains(sp.Values, w) {
 			return w, nil
 		}
 		return bad(nearest(lowerASCII(v), sp.Values))
 	case TypeBrowser:
-		if w := lowerASCII(v); contains(sp.Values, w) {
+		if w := lowerASCII(v); slices.Contains(sp.Values, w) {
 			return w, nil
 		}
 		if strings.Contains(v, URLPlaceholder) {
@@ -299,15 +300,6 @@ func allIn(s string, lo, hi byte) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // lowerASCII lower-cases ASCII letters without allocating when there are

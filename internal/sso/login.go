@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -161,18 +162,9 @@ const loopbackRedirect = "http://127.0.0.1/oauth/callback"
 // authorization-code clients with them.
 func (r *Registration) suits(f flow) bool {
 	if f == flowAuthCode {
-		return contains(r.GrantTypes, grantAuthCode)
+		return slices.Contains(r.GrantTypes, grantAuthCode)
 	}
-	return len(r.GrantTypes) == 0 || contains(r.GrantTypes, grantDeviceCode)
-}
-
-func contains(l []string, s string) bool {
-	for _, v := range l {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return len(r.GrantTypes) == 0 || slices.Contains(r.GrantTypes, grantDeviceCode)
 }
 
 // registration returns a client registration for the session from the
