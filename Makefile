@@ -4,7 +4,13 @@ BIN     ?= bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # Screenshots and screen captures of the browser and picker tests.
 ARTEFACTS ?= $(CURDIR)/artefacts
-LDFLAGS := -s -w -X github.com/assume-cli/assume/internal/cli.Version=$(VERSION)
+# The commit, its date (UTC; the build date of a reproducible build) and
+# whether the tree had uncommitted changes, for `assume version`.
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+DIRTY   ?= $(shell git status --porcelain 2>/dev/null | grep -q . && echo true || echo false)
+CLIPKG  := github.com/assume-cli/assume/internal/cli
+LDFLAGS := -s -w -X $(CLIPKG).Version=$(VERSION) -X $(CLIPKG).Commit=$(COMMIT) -X $(CLIPKG).Date=$(DATE) -X $(CLIPKG).Dirty=$(DIRTY)
 
 .PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -41,10 +40,7 @@ func commands() []command {
 		{"__man", "", runMan},           // hidden: make man
 		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
 		{"settings", "show and change assume's settings: browser, keychain, cache margin, region ...", runSettings},
-		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
-			fmt.Fprintln(s.Out, "assume", Version)
-			return nil
-		}},
+		{"version", "print the version, commit, build date, Go version and platform", runVersion},
 		{"help", "show help (also: help exit-codes)", runHelp},
 	}
 }

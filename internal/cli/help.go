@@ -195,10 +195,13 @@ var helpTopics = []commandHelp{
 		},
 	},
 	{
-		name:     "version",
-		usage:    []string{"version"},
-		about:    "Prints the version.",
-		examples: []string{"assume version"},
+		name:  "version",
+		usage: []string{"version [--json]"},
+		about: "Prints the version, the commit it was built from (and whether the tree had uncommitted\n" +
+			"changes), the commit's date (release builds are reproducible, so this is not the time of the\n" +
+			"build), the Go version and the platform. assume --version prints the first line only.",
+		flags:    [][2]string{{"    --json", "machine-readable output"}},
+		examples: []string{"assume version", "assume version --json"},
 	},
 }
 
