@@ -42,7 +42,7 @@ short=$(git rev-parse --short=12 HEAD)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct HEAD)}
 date=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ HEAD)
 dirty=false
-[ -z "$(git status --porcelain --untracked-files=normal -- . ":(exclude)$out")" ] || dirty=true
+[ -z "$(git status --porcelain)" ] || dirty=true
 tag=$(git describe --tags --exact-match --match 'v[0-9]*' HEAD 2>/dev/null || true)
 if [ -n "$snapshot" ]; then
 	last=$(git describe --tags --abbrev=0 --match 'v[0-9]*' HEAD 2>/dev/null || echo v0.0.0)
