@@ -8,7 +8,7 @@
 #                                   ASSUME_SIGNING_KEY the path of the private key
 #   scripts/release.sh --snapshot   any commit, dirty or not; signed with
 #                                   ASSUME_SIGNING_KEY or a throwaway key made in OUT
-#   --platforms "linux/amd64 …"     only these (the tests build linux/amd64)
+#   --platforms "linux/amd64 …"     only these (the tests build linux/amd64); all: every one
 #   --no-packages, --no-sbom        leave the .deb/.rpm or the SBOM out (tests)
 #   --out DIR                       where (default dist); emptied first
 #
@@ -25,7 +25,7 @@ die() { echo "release: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--snapshot) snapshot=1 ;;
-	--platforms) platforms=$2; shift ;;
+	--platforms) [ "$2" = all ] || platforms=$2; shift ;;
 	--no-packages) packages= ;;
 	--no-sbom) sbom= ;;
 	--out) out=$2; shift ;;
@@ -63,6 +63,7 @@ rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 pkg=github.com/assume-cli/assume/internal/cli
 ldflags="-s -w -buildid= -X $pkg.Version=$version -X $pkg.Commit=$commit -X $pkg.Date=$date -X $pkg.Dirty=$dirty"
