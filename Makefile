@@ -12,7 +12,7 @@ DIRTY   ?= $(shell git status --porcelain 2>/dev/null | grep -q . && echo true |
 CLIPKG  := github.com/assume-cli/assume/internal/cli
 LDFLAGS := -s -w -X $(CLIPKG).Version=$(VERSION) -X $(CLIPKG).Commit=$(COMMIT) -X $(CLIPKG).Date=$(DATE) -X $(CLIPKG).Dirty=$(DIRTY)
 
-.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean
+.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean release snapshot release-test actionlint
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
@@ -25,7 +25,7 @@ install:
 # Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
 # installed when missing; then vet, unit tests with the race detector, and
 # the end-to-end scripts that drive the real binary through real shells.
-test: test-deps vet unit e2e fuzz-short
+test: test-deps vet actionlint unit e2e release-test fuzz-short
 
 test-deps:
 	./scripts/install-test-deps.sh
@@ -68,4 +68,25 @@ man:
 	$(GO) run ./cmd/assume __man > docs/man/assume.1
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
+
+# A release into dist/ (docs/release.md): HEAD a clean vX.Y.Z tag,
+# ASSUME_SIGNING_KEY the private key. `make snapshot`: any commit, signed with
+# a throwaway key unless ASSUME_SIGNING_KEY is set.
+release:
+	./scripts/release.sh
+
+snapshot:
+	./scripts/release.sh --snapshot
+
+# The release's tests: two snapshot builds of HEAD (byte-identical), the
+# .deb with dpkg, the .rpm, the manifests, install.sh from a loopback server.
+# RELEASE_TEST_PLATFORMS: what the first build makes besides linux/amd64
+# (all: every platform, so that the manifests are checked against real archives).
+RELEASE_TEST_PLATFORMS ?= all
+release-test:
+	ASSUME_RELEASE_TEST=1 ASSUME_RELEASE_PLATFORMS='$(RELEASE_TEST_PLATFORMS)' $(GO) test -count=1 ./scripts/release/
+
+# The GitHub workflows (.github/workflows), checked with actionlint.
+actionlint:
+	cd scripts/release-tools/lint && $(GO) tool actionlint -no-color $(CURDIR)/.github/workflows/*.yml
