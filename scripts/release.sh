@@ -54,6 +54,8 @@ else
 	[[ $tag =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] || die "tag $tag is not vMAJOR.MINOR.PATCH"
 	[ -n "${ASSUME_SIGNING_KEY:-}" ] || die "ASSUME_SIGNING_KEY is not set: the path of the release's private SSH key (docs/release.md)"
 	version=${tag#v}
+	flake=$(sed -n 's/^ *version = "\(.*\)";$/\1/p' flake.nix | head -n 1)
+	[ "$flake" = "$version" ] || die "flake.nix says version $flake, the tag $tag: bump it and tag again (docs/release.md)"
 fi
 [ -r LICENSE ] || die "LICENSE is missing"
 echo "release: assume $version (commit $commit, dirty=$dirty) into $out" >&2
