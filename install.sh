@@ -119,6 +119,7 @@ case ":${PATH:-}:" in
 *":$dir:"*) ;;
 *) say "$dir is not on PATH; add to your shell's rc file: export PATH=\"$dir:\$PATH\"" ;;
 esac
+# shellcheck disable=SC2016 # the lines are shell code to print, not to expand
 case ${SHELL:-} in
 */zsh) line='eval "$(assume init zsh)"   # in ~/.zshrc' ;;
 */fish) line='assume init fish | source   # in ~/.config/fish/config.fish' ;;

@@ -19,7 +19,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-out=dist snapshot= packages=1 sbom=1
+out=dist snapshot='' packages=1 sbom=1
 platforms="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 die() { echo "release: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -73,7 +73,7 @@ build() { # GOOS GOARCH DIR
 	local exe=
 	[ "$1" = windows ] && exe=.exe
 	for cmd in assume assume-aws; do
-		CGO_ENABLED=0 GOOS=$1 GOARCH=$2 GOFLAGS= "$GO" build -trimpath -buildvcs=false -ldflags "$ldflags" \
+		CGO_ENABLED=0 GOOS=$1 GOARCH=$2 GOFLAGS='' "$GO" build -trimpath -buildvcs=false -ldflags "$ldflags" \
 			-o "$3/$cmd$exe" "./cmd/$cmd"
 	done
 }
@@ -91,8 +91,8 @@ mkdir -p "$work/common/completions" "$work/common/man"
 cp README.md LICENSE "$work/common/"
 
 relkit="$work/relkit"
-GOFLAGS= "$GO" build -trimpath -o "$relkit" ./scripts/release
-tool() { (cd "$root/scripts/release-tools" && GOFLAGS= "$GO" tool "$@"); }
+GOFLAGS='' "$GO" build -trimpath -o "$relkit" ./scripts/release
+tool() { (cd "$root/scripts/release-tools" && GOFLAGS='' "$GO" tool "$@"); }
 
 for p in $platforms; do
 	goos=${p%/*} goarch=${p#*/}
@@ -147,4 +147,4 @@ if [ "$platforms" = "linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/a
 	base=${ASSUME_DOWNLOAD_URL:-https://github.com/assume-cli/assume/releases/download/v$version}
 	"$relkit" manifests -version "$version" -url "$base" -sums "$out/SHA256SUMS" -out "$out/packaging"
 fi
-echo "release: done: $(ls "$out" | wc -l) files in $out" >&2
+echo "release: done: $(find "$out" -maxdepth 1 -type f | wc -l) files in $out" >&2

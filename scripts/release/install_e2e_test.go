@@ -24,13 +24,19 @@ func TestInstallScriptSigner(t *testing.T) {
 	}
 }
 
-// install.sh is POSIX sh: it parses with dash and with sh -n.
+// install.sh is POSIX sh: it parses with dash and with sh -n, and
+// shellcheck finds nothing in it as sh.
 func TestInstallScriptSyntax(t *testing.T) {
 	for _, shell := range []string{"sh", "dash"} {
 		if _, err := exec.LookPath(shell); err != nil {
 			continue
 		}
 		sh(t, "", nil, shell, "-n", filepath.Join(repoRoot(t), "install.sh"))
+	}
+	// shellcheck as POSIX sh: no bashisms (scripts/install-test-deps.sh installs it).
+	if _, err := exec.LookPath("shellcheck"); err == nil {
+		sh(t, "", nil, "shellcheck", "-s", "sh", filepath.Join(repoRoot(t), "install.sh"))
+		sh(t, "", nil, "shellcheck", filepath.Join(repoRoot(t), "scripts/release.sh"))
 	}
 }
 
