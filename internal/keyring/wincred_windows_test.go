@@ -2,42 +2,18 @@ package keyring
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/assume-cli/assume/internal/keyring/keyringtest"
 	"github.com/assume-cli/assume/internal/vault"
 )
 
-var wincredServices atomic.Int64
-
-// openTestWinCred opens the real Credential Manager under a service of its
-// own, skips where this logon session has none (a service logon), and
-// removes every item the test made.
+// openTestWinCred opens the real Credential Manager for one test.
 func openTestWinCred(t *testing.T) vault.Store {
 	t.Helper()
-	service := fmt.Sprintf("assume-test-%d-%d-%d", os.Getpid(), time.Now().UnixNano(), wincredServices.Add(1))
-	s, err := openWinCred(Options{Service: service})
-	if err != nil {
-		t.Skipf("Credential Manager: %v", err)
-	}
-	if err := s.Set("probe", []byte("x")); err != nil {
-		if errors.Is(err, vault.ErrUnavailable) {
-			t.Skipf("Credential Manager: %v", err)
-		}
-		t.Fatal(err)
-	}
-	s.Delete("probe")
-	t.Cleanup(func() {
-		keys, _ := s.List("")
-		for _, k := range keys {
-			s.Delete(k)
-		}
+	return openRealStore(t, "Credential Manager", func(service string) (vault.Store, error) {
+		return openWinCred(Options{Service: service})
 	})
-	return s
 }
 
 // The behaviour suite against the Windows Credential Manager (the Windows

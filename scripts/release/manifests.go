@@ -59,6 +59,13 @@ type manifestData struct {
 
 func (d manifestData) A(platform string) asset { return d.Assets[platform] }
 
+// Windows lists the Windows archives under winget's architecture names.
+func (d manifestData) Windows() []asset {
+	x64, arm64 := d.Assets["windows/amd64"], d.Assets["windows/arm64"]
+	x64.Arch, arm64.Arch = "x64", "arm64"
+	return []asset{x64, arm64}
+}
+
 var manifestPlatforms = []string{"darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64"}
 
 func runManifests(args []string) error {
@@ -194,22 +201,16 @@ PackageVersion: {{.Version}}
 InstallerType: zip
 NestedInstallerType: portable
 Installers:
-- Architecture: x64
-  InstallerUrl: {{(.A "windows/amd64").URL}}
-  InstallerSha256: {{upper (.A "windows/amd64").SHA256}}
+{{- range .Windows}}
+- Architecture: {{.Arch}}
+  InstallerUrl: {{.URL}}
+  InstallerSha256: {{upper .SHA256}}
   NestedInstallerFiles:
-  - RelativeFilePath: {{(.A "windows/amd64").Top}}\assume.exe
+  - RelativeFilePath: {{.Top}}\assume.exe
     PortableCommandAlias: assume
-  - RelativeFilePath: {{(.A "windows/amd64").Top}}\assume-aws.exe
+  - RelativeFilePath: {{.Top}}\assume-aws.exe
     PortableCommandAlias: assume-aws
-- Architecture: arm64
-  InstallerUrl: {{(.A "windows/arm64").URL}}
-  InstallerSha256: {{upper (.A "windows/arm64").SHA256}}
-  NestedInstallerFiles:
-  - RelativeFilePath: {{(.A "windows/arm64").Top}}\assume.exe
-    PortableCommandAlias: assume
-  - RelativeFilePath: {{(.A "windows/arm64").Top}}\assume-aws.exe
-    PortableCommandAlias: assume-aws
+{{- end}}
 ManifestType: installer
 ManifestVersion: 1.6.0
 `

@@ -114,6 +114,9 @@ func checkManifests(t *testing.T, dir, version, base string) {
 		if url == nil || sum == nil || len(rel) != 2 || rel[0][2] != "assume" || rel[1][2] != "assume-aws" {
 			t.Fatalf("winget installer: %q", b)
 		}
+		if strings.HasPrefix(b, "x64\n") != strings.HasSuffix(url[1], "_windows_amd64.zip") {
+			t.Errorf("winget: the installer for %s is %s", strings.SplitN(b, "\n", 2)[0], url[1])
+		}
 		check("winget", url[1], sum[1], []string{strings.ReplaceAll(rel[0][1], `\`, "/"), strings.ReplaceAll(rel[1][1], `\`, "/")})
 	}
 	for _, p := range manifestPlatforms {
