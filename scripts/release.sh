@@ -53,6 +53,7 @@ else
 	[ "$dirty" = false ] || die "the tree has uncommitted changes: a release is built from a clean clone"
 	[[ $tag =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] || die "tag $tag is not vMAJOR.MINOR.PATCH"
 	[ -n "${ASSUME_SIGNING_KEY:-}" ] || die "ASSUME_SIGNING_KEY is not set: the path of the release's private SSH key (docs/release.md)"
+	[ -r "$ASSUME_SIGNING_KEY" ] || die "ASSUME_SIGNING_KEY: cannot read $ASSUME_SIGNING_KEY"
 	version=${tag#v}
 	flake=$(sed -n 's/^ *version = "\(.*\)";$/\1/p' flake.nix | head -n 1)
 	[ "$flake" = "$version" ] || die "flake.nix says version $flake, the tag $tag: bump it and tag again (docs/release.md)"
