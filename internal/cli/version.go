@@ -71,7 +71,7 @@ func buildVersion(bi *debug.BuildInfo) versionInfo {
 // runVersion is `assume version [--json]`.
 func runVersion(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
-	pos, err := simpleFlags("version", args, func(fs *flags.FlagSet) { fs.Bool(&asJSON, "json", "") })
+	pos, err := simpleFlags(s, "version", args, func(fs *flags.FlagSet) { fs.BindBool(&asJSON, "json") })
 	if err != nil {
 		return err
 	}
