@@ -10,13 +10,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkManifests checks the manifests in dir/packaging against the release
 // in dir: every URL names an archive of SHA256SUMS under base, with its
 // checksum; when the archive itself is in dir, its checksum is the file's
 // and it holds every file the manifest installs.
-func checkManifests(t *testing.T, dir, version, base string) {
+func checkManifests(t *testing.T, dir, version, base string, epoch time.Time) {
 	t.Helper()
 	sums, err := readSums(filepath.Join(dir, "SHA256SUMS"))
 	if err != nil {
@@ -43,7 +44,7 @@ func checkManifests(t *testing.T, dir, version, base string) {
 			t.Errorf("%s: %s is %s, the manifest says %s", manifest, name, got, sum)
 		}
 		have := map[string]bool{}
-		for _, e := range strings.Split(listArchive(t, filepath.Join(dir, name)), " | ") {
+		for _, e := range strings.Split(listArchiveAt(t, filepath.Join(dir, name), epoch), " | ") {
 			have[strings.Fields(e)[0]] = true
 		}
 		for _, f := range files {
@@ -168,7 +169,7 @@ func TestManifestsFromSums(t *testing.T) {
 	if err := run([]string{"manifests", "-version", version, "-url", base + "/", "-sums", filepath.Join(dir, "SHA256SUMS"), "-out", filepath.Join(dir, "packaging")}); err != nil {
 		t.Fatal(err)
 	}
-	checkManifests(t, dir, version, base)
+	checkManifests(t, dir, version, base, epochForTest)
 
 	// A release without one of the platforms has no manifests.
 	os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(strings.SplitN(sums.String(), "\n", 2)[1]), 0o644)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var tmpRoot string
@@ -285,5 +286,5 @@ func TestReleaseManifests(t *testing.T) {
 	if base == "" {
 		base = "https://github.com/assume-cli/assume/releases/download/v" + version
 	}
-	checkManifests(t, a, version, strings.TrimRight(base, "/"))
+	checkManifests(t, a, version, strings.TrimRight(base, "/"), time.Time{})
 }
