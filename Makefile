@@ -4,9 +4,15 @@ BIN     ?= bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # Screenshots and screen captures of the browser and picker tests.
 ARTEFACTS ?= $(CURDIR)/artefacts
-LDFLAGS := -s -w -X github.com/assume-cli/assume/internal/cli.Version=$(VERSION)
+# The commit, its date (UTC; the build date of a reproducible build) and
+# whether the tree had uncommitted changes, for `assume version`.
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+DIRTY   ?= $(shell git status --porcelain 2>/dev/null | grep -q . && echo true || echo false)
+CLIPKG  := github.com/assume-cli/assume/internal/cli
+LDFLAGS := -s -w -X $(CLIPKG).Version=$(VERSION) -X $(CLIPKG).Commit=$(COMMIT) -X $(CLIPKG).Date=$(DATE) -X $(CLIPKG).Dirty=$(DIRTY)
 
-.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean
+.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean release snapshot release-test actionlint
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
@@ -19,7 +25,7 @@ install:
 # Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
 # installed when missing; then vet, unit tests with the race detector, and
 # the end-to-end scripts that drive the real binary through real shells.
-test: test-deps vet unit e2e fuzz-short
+test: test-deps vet actionlint unit e2e release-test fuzz-short
 
 test-deps:
 	./scripts/install-test-deps.sh
@@ -62,4 +68,27 @@ man:
 	$(GO) run ./cmd/assume __man > docs/man/assume.1
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
+
+# A release into dist/ (docs/release.md): HEAD a clean vX.Y.Z tag,
+# ASSUME_SIGNING_KEY the private key. `make snapshot`: any commit, signed with
+# a throwaway key unless ASSUME_SIGNING_KEY is set.
+release:
+	./scripts/release.sh
+
+snapshot:
+	./scripts/release.sh --snapshot
+
+# The release's tests: two snapshot builds of HEAD (byte-identical), the
+# .deb with dpkg, the .rpm, the manifests, install.sh from a loopback server.
+# Both builds are linux/amd64 (the cross builds of the full matrix cost far
+# more than make test may); RELEASE_TEST_PLATFORMS=all makes the first one the
+# full matrix, so that the manifests are checked against real archives (the
+# release workflow checks its own release with ASSUME_RELEASE_DIST=dist).
+RELEASE_TEST_PLATFORMS ?=
+release-test:
+	ASSUME_RELEASE_TEST=1 ASSUME_RELEASE_PLATFORMS='$(RELEASE_TEST_PLATFORMS)' $(GO) test -count=1 ./scripts/release/
+
+# The GitHub workflows (.github/workflows), checked with actionlint.
+actionlint:
+	cd scripts/release-tools/lint && $(GO) tool actionlint -no-color $(CURDIR)/.github/workflows/*.yml

@@ -23,6 +23,12 @@ have dbus-daemon || need+=(dbus)
 have secret-tool || need+=(libsecret-tools)
 have pass || need+=(pass)
 have gpg || need+=(gnupg)
+# The release tests (make release-test): rpm reads the .rpm, bash-completion's
+# loader finds the .deb's completion, shellcheck checks install.sh and (through
+# actionlint) the workflows' scripts.
+have rpm || need+=(rpm)
+[ -r /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
+have shellcheck || need+=(shellcheck)
 # botocore (any python3 on PATH, or Debian's) for the emulator's wire-fidelity tests.
 python3 -c 'import botocore' 2>/dev/null || /usr/bin/python3 -c 'import botocore' 2>/dev/null || need+=(python3-boto3)
 

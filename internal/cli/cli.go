@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -56,18 +55,6 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *invocatio
 	case "help":
 		return runHelp
 	}
-	return nil
-}
-
-func runVersion(_ context.Context, args []string, s *invocation) error {
-	pos, err := simpleFlags(s, "version", args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usageErr("version takes no arguments")
-	}
-	fmt.Fprintln(s.Out, "assume", Version)
 	return nil
 }
 

@@ -227,12 +227,14 @@ var All = []Command{
 		},
 	},
 	{
-		Name:     "version",
-		Summary:  "print the version",
-		Usage:    []string{"version"},
-		About:    "Prints the version.",
-		Flags:    [][]flags.Spec{helpOnly},
-		Examples: []string{"assume version"},
+		Name:    "version",
+		Summary: "print the version, commit, build date, Go version and platform",
+		Usage:   []string{"version [--json]"},
+		About: "Prints the version, the commit it was built from (and whether the tree had uncommitted\n" +
+			"changes), the commit's date (release builds are reproducible, so this is not the time of the\n" +
+			"build), the Go version and the platform. assume --version prints the first line only.",
+		Flags:    [][]flags.Spec{{JSON, Help}},
+		Examples: []string{"assume version", "assume version --json"},
 	},
 	{Name: "help", Summary: "show help (also: help exit-codes)"},
 }

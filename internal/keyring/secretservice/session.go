@@ -1,3 +1,5 @@
+//go:build linux
+
 package secretservice
 
 // This file is the transfer encryption of Secret Service sessions. With
