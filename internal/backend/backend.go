@@ -41,6 +41,14 @@ func Main(args []string, s *term.Streams) int {
 		defer stop()
 		return runSSO(ctx, args[1:], s)
 	}
+	if len(args) > 0 && (args[0] == "login" || args[0] == "logout") {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if args[0] == "login" {
+			return runLogin(ctx, args[1:], s)
+		}
+		return runLogout(ctx, args[1:], s)
+	}
 	if len(args) != 1 || args[0] != "serve" {
 		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
 		return exitcode.Usage

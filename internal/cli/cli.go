@@ -40,6 +40,8 @@ func commands() []command {
 		{"__complete", "", runComplete}, // hidden: called by the completion scripts
 		{"__man", "", runMan},           // hidden: make man
 		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
+		{"login", "sign in with the AWS console (aws login): a login_session profile", runWorkerCommand("login")},
+		{"logout", "end a profile's aws login session", runWorkerCommand("logout")},
 		{"settings", "show and change assume's settings: browser, keychain, cache margin, region ...", runSettings},
 		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
 			fmt.Fprintln(s.Out, "assume", Version)

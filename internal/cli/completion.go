@@ -35,8 +35,10 @@ var commandFlags = map[string][]string{
 	"credential-process": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug"},
 	"serve": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug", "--print",
 		"--addr", "--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name"},
-	"init": {"--auto-refresh", "--no-completion"},
-	"sso":  {"--sso-session", "--profile", "--help"},
+	"init":   {"--auto-refresh", "--no-completion"},
+	"sso":    {"--sso-session", "--profile", "--help"},
+	"login":  {"--profile", "--region", "--remote", "--no-browser", "--debug", "--help"},
+	"logout": {"--profile", "--all", "--help"},
 }
 
 // runCompletion prints the completion script of a shell.

@@ -177,6 +177,27 @@ var helpTopics = []commandHelp{
 		examples: []string{"assume sso login --sso-session corp", "assume sso populate --sso-session corp --dry-run"},
 	},
 	{
+		name:  "login",
+		usage: []string{"login [--profile P] [--region R] [--remote | --no-browser]"},
+		about: "Signs in with your AWS console credentials, as `aws login` does: a browser sign-in\n" +
+			"(authorization code + PKCE, the answer on 127.0.0.1 only; --remote: open the URL on any device\n" +
+			"and paste the code it shows). The session is cached in ~/.aws/login/cache in the AWS CLI's format\n" +
+			"(shared with aws both ways) and the profile gets login_session = ARN (and region). The profile's\n" +
+			"credentials are then refreshed through the session, one process at a time, for up to 12 hours.",
+		flags: [][2]string{
+			{"    --profile P", "the profile to sign in (default: $AWS_PROFILE, else default)"},
+			{"-r, --region R", "the sign-in region (default: the profile's region)"},
+			{"    --remote", "sign in on another device: paste the code the page shows (also --no-browser)"},
+		},
+		examples: []string{"assume login --profile console --region eu-west-1", "assume console-profile"},
+	},
+	{
+		name:     "logout",
+		usage:    []string{"logout [--profile P | --all]"},
+		about:    "Removes the profile's cached aws login session (--all: every one), as `aws logout` does.",
+		examples: []string{"assume logout --profile console"},
+	},
+	{
 		name:  "settings",
 		usage: []string{"settings ls [--json]", "settings get KEY", "settings set KEY VALUE", "settings unset KEY", "settings browser [NAME]", "settings path"},
 		about: "Shows and changes assume's own settings (browser, keychain, cache, default region, picker\n" +

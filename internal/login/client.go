@@ -101,6 +101,24 @@ type Session struct {
 
 // Load reads a session's cache file; a missing one is *LoginRequiredError.
 func (c *Client) Load(s Session) (*Token, error) {
+	t, _, err := c.load(s)
+	return t, err
+}
+
+// load also returns when the file was last written.
+func (c *Client) load(s Session) (*Token, time.Time, error) {
+	t, err := c.read(s)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var written time.Time
+	if fi, err := os.Stat(c.Path(s.ARN)); err == nil {
+		written = fi.ModTime()
+	}
+	return t, written, nil
+}
+
+func (c *Client) read(s Session) (*Token, error) {
 	data, _, err := atomicfile.Read(c.Path(s.ARN), maxCacheFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &LoginRequiredError{Profile: s.Profile, Session: s.ARN, Reason: "not signed in"}
@@ -136,11 +154,11 @@ func (c *Client) Save(s Session, t *Token) error {
 // refresh token rotates on every use, so two refreshers would end the
 // session.
 func (c *Client) Credentials(ctx context.Context, s Session, force bool) (aws.Credentials, error) {
-	t, err := c.Load(s)
+	t, written, err := c.load(s)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
-	if !force && t.ExpiresAt.Sub(c.o.Now()) > RefreshMargin {
+	if !force && !c.due(t, written) {
 		return c.fromSDK(ctx, s)
 	}
 	release, err := c.lock(ctx, s)
@@ -149,9 +167,9 @@ func (c *Client) Credentials(ctx context.Context, s Session, force bool) (aws.Cr
 	}
 	defer release()
 	// Another process may have refreshed while we waited.
-	if t2, err := c.Load(s); err != nil {
+	if t2, written, err := c.load(s); err != nil {
 		return aws.Credentials{}, err
-	} else if t2.RefreshToken != t.RefreshToken || !force && t2.ExpiresAt.Sub(c.o.Now()) > RefreshMargin {
+	} else if t2.RefreshToken != t.RefreshToken || !force && !c.due(t2, written) {
 		c.dbg.Printf("the session was refreshed by another process")
 		return c.fromSDK(ctx, s)
 	}
@@ -159,6 +177,18 @@ func (c *Client) Credentials(ctx context.Context, s Session, force bool) (aws.Cr
 		return aws.Credentials{}, err
 	}
 	return c.fromSDK(ctx, s)
+}
+
+// due reports whether a token needs a refresh: less than RefreshMargin
+// left, or, for credentials shorter-lived than three margins, less than a
+// third of their life (since the file was written) — so that a refresh is
+// never followed at once by another one.
+func (c *Client) due(t *Token, written time.Time) bool {
+	margin := RefreshMargin
+	if !written.IsZero() && t.ExpiresAt.After(written) {
+		margin = min(margin, t.ExpiresAt.Sub(written)/3)
+	}
+	return t.ExpiresAt.Sub(c.o.Now()) <= margin
 }
 
 // fromSDK reads the credentials with the SDK's own provider

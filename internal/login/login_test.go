@@ -72,7 +72,7 @@ func signIn(t *testing.T, c *Client) string {
 // (0600, SEC1 key, idToken); credentials about to expire are refreshed, the
 // refresh token rotates, and members we do not know survive the rewrite.
 func TestSignInAndRefresh(t *testing.T) {
-	srv, url := emu(t, 120) // 2-minute credentials: always inside RefreshMargin
+	srv, url := emu(t, 120)
 	dir := filepath.Join(t.TempDir(), "cache")
 	c := newClient(t, url, dir)
 	arn := signIn(t, c)
@@ -96,6 +96,7 @@ func TestSignInAndRefresh(t *testing.T) {
 	// Add members of a future AWS CLI.
 	raw["futureMember"] = map[string]any{"x": 1.0}
 	raw["accessToken"].(map[string]any)["futureInner"] = "kept"
+	raw["accessToken"].(map[string]any)["expiresAt"] = time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
 	writeJSON(t, path, raw)
 	first := raw["refreshToken"].(string)
 
@@ -123,7 +124,9 @@ func TestSignInAndRefresh(t *testing.T) {
 func TestConcurrentRefresh(t *testing.T) {
 	srv, url := emu(t, 120)
 	dir := filepath.Join(t.TempDir(), "cache")
-	arn := signIn(t, newClient(t, url, dir))
+	c := newClient(t, url, dir)
+	arn := signIn(t, c)
+	expire(t, c.Path(arn))
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
@@ -141,8 +144,8 @@ func TestConcurrentRefresh(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	// 2-minute credentials are always inside the margin, so each waiter
-	// that sees the rotated token uses it instead of refreshing again.
+	// Each waiter sees the rotated token (or fresh credentials) and uses
+	// it instead of refreshing again.
 	if got := srv.LoginCounters(); got.Refreshes != 1 || got.ReplayedRefreshTokens != 0 {
 		t.Errorf("counters %+v", got)
 	}
@@ -155,6 +158,10 @@ func TestRevoked(t *testing.T) {
 	c := newClient(t, url, dir)
 	arn := signIn(t, c)
 	srv.RevokeLoginSessions("")
+	if _, err := c.Credentials(context.Background(), Session{ARN: arn, Profile: "dev"}, false); err != nil {
+		t.Fatalf("fresh credentials need no refresh: %v", err)
+	}
+	expire(t, c.Path(arn))
 	_, err := c.Credentials(context.Background(), Session{ARN: arn, Profile: "dev"}, false)
 	var lr *LoginRequiredError
 	if !errors.As(err, &lr) || !strings.Contains(lr.Hint(), "assume login --profile dev") || lr.ExitCode() != 5 {
@@ -270,5 +277,36 @@ func writeJSON(t *testing.T, path string, m map[string]any) {
 	data, _ := json.Marshal(m)
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// expire makes the cached credentials expired.
+func expire(t *testing.T, path string) {
+	t.Helper()
+	m := readJSON(t, path)
+	m["accessToken"].(map[string]any)["expiresAt"] = time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	writeJSON(t, path, m)
+}
+
+// TestDue: botocore's 5-minute margin, or a third of the life of shorter
+// credentials, so that a refresh is not followed at once by another.
+func TestDue(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	c := &Client{o: Options{Now: func() time.Time { return now }}}
+	for _, tt := range []struct {
+		left, life time.Duration
+		due        bool
+	}{
+		{15 * time.Minute, 15 * time.Minute, false},
+		{301 * time.Second, 15 * time.Minute, false},
+		{299 * time.Second, 15 * time.Minute, true},
+		{119 * time.Second, 120 * time.Second, false},
+		{39 * time.Second, 120 * time.Second, true},
+		{-time.Second, 120 * time.Second, true},
+	} {
+		tok := &Token{ExpiresAt: now.Add(tt.left)}
+		if got := c.due(tok, tok.ExpiresAt.Add(-tt.life)); got != tt.due {
+			t.Errorf("left %v of %v: due %v", tt.left, tt.life, got)
+		}
 	}
 }
