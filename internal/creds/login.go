@@ -17,13 +17,19 @@ func (r *runner) loginSession(st *chain.Step) (*cred, error) {
 		var err error
 		c, err = login.New(login.Options{Getenv: r.opts.Getenv, Now: r.opts.Now, Timeout: r.opts.Timeout,
 			HTTPClient: r.opts.HTTPClient, RetryBackoff: r.opts.RetryBackoff, Debug: r.opts.Debug,
-			LockDir: r.opts.lockDir(), LockTimeout: r.opts.lockTimeout()})
+			LockTimeout: r.opts.lockTimeout()})
 		if err != nil {
 			return nil, err
 		}
 	}
 	arn := strings.TrimSpace(st.LoginSession.Text)
-	ac, err := c.Credentials(r.ctx, login.Session{ARN: arn, Profile: st.Profile, Region: r.opts.Region}, r.opts.Refresh)
+	// The session lives in the sign-in region of the profile (assume login
+	// wrote it there), whatever region the credentials are wanted for.
+	region := r.plan.Region.Text
+	if region == "" {
+		region = r.opts.Region
+	}
+	ac, err := c.Credentials(r.ctx, login.Session{ARN: arn, Profile: st.Profile, Region: region}, r.opts.Refresh)
 	if err != nil {
 		return nil, err
 	}

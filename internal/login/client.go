@@ -35,7 +35,8 @@ type Options struct {
 	Timeout time.Duration       // bounds each network operation; 0: awssdk's default via ASSUME_HTTP_TIMEOUT
 	// CacheDir replaces $AWS_LOGIN_CACHE_DIRECTORY / ~/.aws/login/cache.
 	CacheDir string
-	// LockDir holds the refresh locks; empty means the cache folder.
+	// LockDir holds the refresh locks; empty means the cache folder, where
+	// every process finds the same lock whatever its own settings.
 	LockDir string
 	// LockTimeout bounds the wait for another process's refresh; 0: 30 s.
 	LockTimeout  time.Duration

@@ -1,6 +1,7 @@
 package login
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -308,5 +310,49 @@ func TestDue(t *testing.T) {
 		if got := c.due(tok, tok.ExpiresAt.Add(-tt.life)); got != tt.due {
 			t.Errorf("left %v of %v: due %v", tt.left, tt.life, got)
 		}
+	}
+}
+
+// TestSignInRemote: the cross-device flow prints the URL, the user opens it
+// anywhere and pastes the code the confirmation page shows.
+func TestSignInRemote(t *testing.T) {
+	_, url := emu(t, 0)
+	c := newClient(t, url, filepath.Join(t.TempDir(), "cache"))
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			u := strings.TrimSpace(sc.Text())
+			if !strings.HasPrefix(u, "http") {
+				continue
+			}
+			if !strings.Contains(u, "client_id=arn%3Aaws%3Asignin%3A%3A%3Adevtools%2Fcross-device") {
+				t.Errorf("authorize URL %s", u)
+			}
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			_, after, _ := strings.Cut(string(body), "Paste this code into the CLI: ")
+			code, _, _ := strings.Cut(after, "<")
+			io.WriteString(inW, code+"\n")
+		}
+	}()
+	arn, err := c.SignIn(context.Background(), SignInOptions{Profile: "p", Remote: true, In: inR, Out: outW, AuthTimeout: 10 * time.Second})
+	outW.Close()
+	if err != nil || arn != aliceARN {
+		t.Fatalf("remote sign-in: %q %v", arn, err)
+	}
+	tok, err := c.Load(Session{ARN: arn})
+	if err != nil || tok.ClientID != ClientCrossDevice {
+		t.Fatalf("cache: %v %v", tok, err)
+	}
+	// A code of another sign-in is refused.
+	if _, err := readPasted(context.Background(), strings.NewReader("c3RhdGU9b3RoZXImY29kZT14\n"), "mine", time.Second); err == nil {
+		t.Error("a foreign state was accepted")
 	}
 }
