@@ -70,14 +70,20 @@ func signIn(t *testing.T, c *Client) string {
 	return arn
 }
 
+// signedIn serves 2-minute credentials and signs in to a fresh cache.
+func signedIn(t *testing.T) (srv *awsemu.Server, url, dir string, c *Client, arn string) {
+	t.Helper()
+	srv, url = emu(t, 120)
+	dir = filepath.Join(t.TempDir(), "cache")
+	c = newClient(t, url, dir)
+	return srv, url, dir, c, signIn(t, c)
+}
+
 // TestSignInAndRefresh: the browser sign-in writes the AWS CLI's cache file
 // (0600, SEC1 key, idToken); credentials about to expire are refreshed, the
 // refresh token rotates, and members we do not know survive the rewrite.
 func TestSignInAndRefresh(t *testing.T) {
-	srv, url := emu(t, 120)
-	dir := filepath.Join(t.TempDir(), "cache")
-	c := newClient(t, url, dir)
-	arn := signIn(t, c)
+	srv, _, _, c, arn := signedIn(t)
 	if arn != aliceARN {
 		t.Fatalf("arn %q", arn)
 	}
@@ -124,10 +130,7 @@ func TestSignInAndRefresh(t *testing.T) {
 // TestConcurrentRefresh: refreshers in parallel (separate clients, as
 // separate processes would be) make one refresh; the others use its result.
 func TestConcurrentRefresh(t *testing.T) {
-	srv, url := emu(t, 120)
-	dir := filepath.Join(t.TempDir(), "cache")
-	c := newClient(t, url, dir)
-	arn := signIn(t, c)
+	srv, url, dir, c, arn := signedIn(t)
 	expire(t, c.Path(arn))
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -155,10 +158,7 @@ func TestConcurrentRefresh(t *testing.T) {
 
 // TestRevoked: a session AWS ended is one error naming assume login.
 func TestRevoked(t *testing.T) {
-	srv, url := emu(t, 120)
-	dir := filepath.Join(t.TempDir(), "cache")
-	c := newClient(t, url, dir)
-	arn := signIn(t, c)
+	srv, _, _, c, arn := signedIn(t)
 	srv.RevokeLoginSessions("")
 	if _, err := c.Credentials(context.Background(), Session{ARN: arn, Profile: "dev"}, false); err != nil {
 		t.Fatalf("fresh credentials need no refresh: %v", err)
