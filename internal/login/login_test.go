@@ -356,3 +356,38 @@ func TestSignInRemote(t *testing.T) {
 		t.Error("a foreign state was accepted")
 	}
 }
+
+// TestUnreachable: a sign-in endpoint that does not answer is a network
+// error (exit 6), not a request to sign in again.
+func TestUnreachable(t *testing.T) {
+	_, _, dir, _, arn := signedIn(t)
+	c, err := New(Options{Getenv: func(string) string { return "" }, CacheDir: dir, Endpoint: "http://127.0.0.1:1", Timeout: 2 * time.Second,
+		RetryBackoff: func(int) time.Duration { return 0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expire(t, c.Path(arn))
+	_, err = c.Credentials(context.Background(), Session{ARN: arn, Profile: "p"}, false)
+	var ne *NetworkError
+	if !errors.As(err, &ne) || ne.ExitCode() != 6 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// FuzzReadPasted: any pasted text is a code for this state or a one-line
+// refusal, never a panic.
+func FuzzReadPasted(f *testing.F) {
+	f.Add("c3RhdGU9bWluZSZjb2RlPXg=\n") // state=mine&code=x
+	f.Add("c3RhdGU9b3RoZXImY29kZT14\n")
+	f.Add("\n")
+	f.Add("%%%%")
+	f.Fuzz(func(t *testing.T, in string) {
+		code, err := readPasted(context.Background(), strings.NewReader(in), "mine", time.Second)
+		if err == nil && code == "" {
+			t.Fatal("no code and no error")
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Fatalf("multi-line error %q", err)
+		}
+	})
+}
