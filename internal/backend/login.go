@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -204,7 +205,8 @@ func runLogout(_ context.Context, args []string, s *term.Streams) int {
 	return 0
 }
 
-// logoutAll removes every cache file that holds an aws login session.
+// logoutAll removes every cache file that holds an aws login session (an
+// accessToken.accessKeyId, as aws logout --all decides).
 func logoutAll(c *awslogin.Client) (int, error) {
 	ents, err := os.ReadDir(c.CacheDir())
 	if errors.Is(err, os.ErrNotExist) {
@@ -223,8 +225,13 @@ func logoutAll(c *awslogin.Client) (int, error) {
 		if err != nil {
 			continue
 		}
-		if _, err := awslogin.ParseFile(data); err != nil {
-			continue // not a session of ours to remove
+		var doc struct {
+			AccessToken struct {
+				AccessKeyID string `json:"accessKeyId"`
+			} `json:"accessToken"`
+		}
+		if json.Unmarshal(data, &doc) != nil || doc.AccessToken.AccessKeyID == "" {
+			continue // as aws logout --all: only files holding credentials
 		}
 		if os.Remove(path) == nil {
 			n++
