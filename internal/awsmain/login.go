@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/exitcode"
+	"github.com/assume-cli/assume/internal/flags"
 	awslogin "github.com/assume-cli/assume/internal/login"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -39,28 +40,41 @@ var otherCredentialKeys = []string{"aws_access_key_id", "role_arn", "credential_
 // written to the profile.
 func runLogin(ctx context.Context, args []string, s *term.Streams) int {
 	var profile, region string
-	var remote, noBrowser, debug, help bool
-	fs := commands.Lookup("login").FlagSet()
-	fs.BindString(&profile, commands.LoginProfile.Long)
-	fs.BindString(&region, commands.LoginRegion.Long)
-	fs.BindBool(&remote, commands.LoginRemote.Long)
-	fs.BindBool(&noBrowser, commands.LoginNoBrowser.Long)
-	fs.BindBool(&debug, commands.Debug.Long)
-	fs.BindBool(&help, commands.Help.Long)
-	if err := fs.Parse(args); err != nil {
-		return printFailure(s, usage(fmt.Errorf("%v\n%s", err, loginUsage())))
-	}
-	if help {
-		fmt.Fprintln(s.Out, loginUsage())
-		return 0
-	}
-	if len(fs.Args()) > 0 {
-		return printFailure(s, usage(fmt.Errorf("unexpected argument %q\n%s", fs.Args()[0], loginUsage())))
+	var remote, noBrowser, debug bool
+	if ok, code := loginFlags("login", args, s, func(fs *flags.FlagSet) {
+		fs.BindString(&profile, commands.LoginProfile.Long)
+		fs.BindString(&region, commands.LoginRegion.Long)
+		fs.BindBool(&remote, commands.LoginRemote.Long)
+		fs.BindBool(&noBrowser, commands.LoginNoBrowser.Long)
+		fs.BindBool(&debug, commands.Debug.Long)
+	}); !ok {
+		return code
 	}
 	if err := doLogin(ctx, s, profile, region, remote || noBrowser, debug); err != nil {
 		return printFailure(s, err)
 	}
 	return 0
+}
+
+// loginFlags parses a login or logout command line with its declaration
+// (bind binds the command's own flags); ok is false when the run ends here:
+// help shown (code 0) or a usage error.
+func loginFlags(name string, args []string, s *term.Streams, bind func(*flags.FlagSet)) (ok bool, code int) {
+	var help bool
+	fs := commands.Lookup(name).FlagSet()
+	fs.BindBool(&help, commands.Help.Long)
+	bind(fs)
+	if err := fs.Parse(args); err != nil {
+		return false, printFailure(s, usage(fmt.Errorf("%v\n%s", err, loginUsage())))
+	}
+	if help {
+		fmt.Fprintln(s.Out, loginUsage())
+		return false, 0
+	}
+	if len(fs.Args()) > 0 {
+		return false, printFailure(s, usage(fmt.Errorf("unexpected argument %q\n%s", fs.Args()[0], loginUsage())))
+	}
+	return true, 0
 }
 
 func loginProfile(s *term.Streams, profile string) string {
@@ -167,19 +181,14 @@ func openTTY(s *term.Streams) (interface {
 // (--all: every aws login session in the cache), as `aws logout` does.
 func runLogout(_ context.Context, args []string, s *term.Streams) int {
 	var profile string
-	var all, help bool
-	fs := commands.Lookup("logout").FlagSet()
-	fs.BindString(&profile, commands.LoginProfile.Long)
-	fs.BindBool(&all, commands.LogoutAll.Long)
-	fs.BindBool(&help, commands.Help.Long)
-	if err := fs.Parse(args); err != nil {
-		return printFailure(s, usage(fmt.Errorf("%v\n%s", err, loginUsage())))
+	var all bool
+	if ok, code := loginFlags("logout", args, s, func(fs *flags.FlagSet) {
+		fs.BindString(&profile, commands.LoginProfile.Long)
+		fs.BindBool(&all, commands.LogoutAll.Long)
+	}); !ok {
+		return code
 	}
-	if help {
-		fmt.Fprintln(s.Out, loginUsage())
-		return 0
-	}
-	if len(fs.Args()) > 0 || all && profile != "" {
+	if all && profile != "" {
 		return printFailure(s, usage(fmt.Errorf("give --profile P or --all\n%s", loginUsage())))
 	}
 	c, err := awslogin.New(awslogin.Options{Getenv: s.Getenv})
