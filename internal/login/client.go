@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/logincreds"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
 	signintypes "github.com/aws/aws-sdk-go-v2/service/signin/types"
@@ -264,7 +266,8 @@ func (c *Client) refresh(ctx context.Context, s Session, t *Token) error {
 		ClientId: aws.String(t.ClientID), GrantType: aws.String("refresh_token"), RefreshToken: aws.String(t.RefreshToken),
 	}}, withDPoP(t.Key, c.o.Now))
 	if err != nil {
-		return c.apiError(ctx, s, err, t.RefreshToken)
+		endpoint, _ := c.baseURL(ctx, cl, s.Region)
+		return c.apiError(ctx, s, endpoint, err, t.RefreshToken)
 	}
 	if err := t.update(out.TokenOutput, start); err != nil {
 		return err
@@ -296,7 +299,7 @@ func (t *Token) update(out *signintypes.CreateOAuth2TokenResponseBody, start tim
 
 // apiError turns a signin error into ours: a session AWS no longer
 // accepts asks for `assume login`.
-func (c *Client) apiError(ctx context.Context, s Session, err error, secrets ...string) error {
+func (c *Client) apiError(ctx context.Context, s Session, endpoint string, err error, secrets ...string) error {
 	var ad *signintypes.AccessDeniedException
 	if errors.As(err, &ad) {
 		switch ad.Error_ {
@@ -310,6 +313,19 @@ func (c *Client) apiError(ctx context.Context, s Session, err error, secrets ...
 			return &APIError{Op: "CreateOAuth2Token", Code: "AccessDeniedException", Message: "the user may not call signin:CreateOAuth2Token", auth: true}
 		}
 	}
+	if tl, ok := awssdk.AsTooLarge(err); ok {
+		return tl
+	}
+	if re := (*awshttp.ResponseError)(nil); errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		// A server error storm that outlasted the retries, whatever its body.
+		return &APIError{Op: "CreateOAuth2Token", Code: fmt.Sprintf("HTTP %d", re.HTTPStatusCode()), Message: "still failing after the retries"}
+	}
+	if re := (*awshttp.ResponseError)(nil); errors.As(err, &re) && re.HTTPStatusCode() == 429 {
+		return &APIError{Op: "CreateOAuth2Token", Code: "HTTP 429", Message: "AWS kept throttling the refresh", throttled: true}
+	}
+	if m, ok := awssdk.AsMalformed(err); ok {
+		return m // a captive portal's page, a truncated answer
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return &APIError{Op: "CreateOAuth2Token", Code: ae.ErrorCode(), Message: awssdk.Scrub(oneLine(ae.ErrorMessage()), secrets)}
@@ -317,7 +333,18 @@ func (c *Client) apiError(ctx context.Context, s Session, err error, secrets ...
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return &NetworkError{Op: "CreateOAuth2Token", Err: awssdk.Scrub(oneLine(err.Error()), secrets)}
+	ne := &NetworkError{Endpoint: endpoint}
+	var te interface{ Timeout() bool }
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout() {
+		ne.Timeout = c.o.Timeout
+		return ne
+	}
+	ne.Reason = "the connection failed"
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		ne.Reason = awssdk.Scrub(oneLine(oe.Err.Error()), secrets)
+	}
+	return ne
 }
 
 // Logout removes a session's cache file, as `aws logout` does; removed is

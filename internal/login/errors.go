@@ -3,6 +3,7 @@ package login
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/assume-cli/assume/internal/exitcode"
 )
@@ -47,27 +48,55 @@ func (*CacheFileError) ExitCode() int { return exitcode.Config }
 // APIError is a refused sign-in call.
 type APIError struct {
 	Op, Code, Message string
-	auth              bool
+	auth, throttled   bool
 }
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("AWS sign-in refused %s: %s: %s", e.Op, e.Code, e.Message)
 }
 
-// ExitCode: authentication for refusals of the user, else a failure.
+// Hint implements the hinter.
+func (e *APIError) Hint() string {
+	switch {
+	case e.auth || strings.HasPrefix(e.Code, "AccessDenied"):
+		return "the user needs signin:CreateOAuth2Token (and signin:AuthorizeOAuth2Access to sign in)"
+	case e.throttled:
+		return "wait a moment and try again; the session is kept"
+	}
+	return "try again later; the session is kept (assume login --profile P signs in anew)"
+}
+
+// ExitCode: authentication for refusals of the user, network for
+// throttling that outlasted the retries, else a failure.
 func (e *APIError) ExitCode() int {
-	if e.auth || strings.HasPrefix(e.Code, "AccessDenied") {
+	switch {
+	case e.auth || strings.HasPrefix(e.Code, "AccessDenied"):
 		return exitcode.Auth
+	case e.throttled:
+		return exitcode.Network
 	}
 	return exitcode.Failure
 }
 
-// NetworkError: the sign-in endpoint could not be reached.
+// NetworkError: the sign-in endpoint could not be reached or did not
+// answer in time.
 type NetworkError struct {
-	Op, Err string
+	Endpoint string        // the sign-in endpoint's URL
+	Timeout  time.Duration // set when it did not answer in time
+	Reason   string        // else the transport's reason, e.g. "connection refused"
 }
 
-func (e *NetworkError) Error() string { return "AWS sign-in (" + e.Op + ") unreachable: " + e.Err }
+func (e *NetworkError) Error() string {
+	if e.Timeout > 0 {
+		return fmt.Sprintf("the AWS sign-in endpoint %s did not answer within %s", e.Endpoint, e.Timeout)
+	}
+	return fmt.Sprintf("cannot reach the AWS sign-in endpoint %s: %s", e.Endpoint, e.Reason)
+}
+
+// Hint implements the hinter.
+func (e *NetworkError) Hint() string {
+	return "check the network, HTTPS_PROXY/NO_PROXY and AWS_ENDPOINT_URL_SIGNIN; the session is kept, try again (ASSUME_HTTP_TIMEOUT sets the time limit)"
+}
 
 // ExitCode: network.
 func (*NetworkError) ExitCode() int { return exitcode.Network }

@@ -369,7 +369,7 @@ func TestUnreachable(t *testing.T) {
 	expire(t, c.Path(arn))
 	_, err = c.Credentials(context.Background(), Session{ARN: arn, Profile: "p"}, false)
 	var ne *NetworkError
-	if !errors.As(err, &ne) || ne.ExitCode() != 6 {
+	if !errors.As(err, &ne) || ne.ExitCode() != 6 || !strings.Contains(err.Error(), "http://127.0.0.1:1") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("got %v", err)
 	}
 }

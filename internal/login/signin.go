@@ -138,7 +138,7 @@ func (c *Client) SignIn(ctx context.Context, o SignInOptions) (string, error) {
 		CodeVerifier: aws.String(verifier), RedirectUri: aws.String(redirect),
 	}}, withDPoP(key, c.o.Now))
 	if err != nil {
-		e := c.apiError(ctx, Session{Profile: o.Profile}, err, code, verifier)
+		e := c.apiError(ctx, Session{Profile: o.Profile}, base, err, code, verifier)
 		var lr *LoginRequiredError
 		if errors.As(e, &lr) {
 			return "", &SignInError{Reason: lr.Reason}
