@@ -23,6 +23,10 @@ package awsemu
 //	POST   /_awsemu/sso/expire-tokens {"user":…} (empty: all) access tokens
 //	POST   /_awsemu/sso/revoke-refresh {"user":…} (empty: all) refresh tokens
 //	POST   /_awsemu/sso/mint-token    {"user":…} → SSOToken
+//	GET    /_awsemu/login             {"counters":LoginCounters,"sessions":[LoginSessionInfo…]}
+//	POST   /_awsemu/login/auto-approve {"user":…} ("" shows the sign-in page)
+//	POST   /_awsemu/login/revoke      {"user":…} (empty: all) login sessions
+//	POST   /_awsemu/login/expire      {"user":…} (empty: all) login sessions
 
 import (
 	"bytes"
@@ -85,6 +89,7 @@ func (s *Server) adminRoutes() {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	})
 	s.adminSSORoutes()
+	s.adminLoginRoutes()
 	s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	})
@@ -256,4 +261,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(out, '\n'))
+}
+
+func (s *Server) adminLoginRoutes() {
+	p := AdminPrefix + "login"
+	type userReq struct {
+		User string `json:"user"`
+	}
+	s.mux.HandleFunc("GET "+p, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"counters": s.LoginCounters(), "sessions": s.LoginSessions()})
+	})
+	s.mux.HandleFunc("POST "+p+"/auto-approve", func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if !readJSON(w, r, &req, false) {
+			return
+		}
+		if err := s.SetLoginAutoApproveUser(req.User); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	})
+	for name, end := range map[string]func(string) int{"revoke": s.RevokeLoginSessions, "expire": s.ExpireLoginSessions} {
+		s.mux.HandleFunc("POST "+p+"/"+name, func(w http.ResponseWriter, r *http.Request) {
+			var req userReq
+			if !readJSON(w, r, &req, true) {
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]int{"ended": end(req.User)})
+		})
+	}
 }

@@ -16,6 +16,8 @@ type apiError struct {
 	// reason is a note for the emulator's own log explaining a deliberately
 	// vague AWS message (e.g. which trust rule failed). Never sent.
 	reason string
+	// detail is the signin service's "error" member (an OAuth2ErrorCode).
+	detail string
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }

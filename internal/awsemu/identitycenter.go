@@ -692,6 +692,8 @@ type restService struct {
 	// oauth writes OIDC's {"error","error_description"} bodies instead of
 	// {"message"}.
 	oauth bool
+	// signin writes the signin service's {"error","message"} bodies.
+	signin bool
 }
 
 var (
@@ -804,6 +806,9 @@ func writeRESTError(w http.ResponseWriter, svc restService, reqID string, e *api
 	var doc any = map[string]string{"message": e.Message}
 	if oc, ok := oauthCodes[e.Code]; ok && svc.oauth {
 		doc = map[string]string{"error": oc, "error_description": e.Message}
+	}
+	if svc.signin && e.detail != "" {
+		doc = map[string]string{"error": e.detail, "message": e.Message}
 	}
 	body, _ := json.Marshal(doc)
 	w.Header()["x-amzn-ErrorType"] = []string{e.Code + svc.typeSuffix}

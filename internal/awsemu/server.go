@@ -48,8 +48,9 @@ type Server struct {
 	faults      []*faultState
 	clockOffset time.Duration // set over the admin API / SetClockOffset
 
-	sso *ssoState // Identity Center state, under its own mutex
-	iam *iamState // access keys (the world's and those created over IAM), under its own mutex
+	sso   *ssoState   // Identity Center state, under its own mutex
+	login *loginState // aws login (sign-in OAuth) state, under its own mutex
+	iam   *iamState   // access keys (the world's and those created over IAM), under its own mutex
 }
 
 // New returns an emulator serving world. The world is validated and copied;
@@ -73,6 +74,7 @@ func New(w *World, opts Options) (*Server, error) {
 		sessions: map[string]*session{},
 		counters: map[string]*ActionCounter{},
 		sso:      newSSOState(),
+		login:    newLoginState(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -100,6 +102,7 @@ func (s *Server) routes() {
 	s.oidcRoutes()
 	s.portalRoutes()
 	s.signinRoutes()
+	s.loginRoutes()
 	s.adminRoutes()
 }
 
@@ -148,7 +151,8 @@ func (s *Server) ClockOffset() time.Duration {
 
 // Reset returns the server to its freshly started state: counters, faults,
 // issued credentials, Identity Center state (client registrations, pending
-// authorizations, tokens, rate-limit buckets, the auto-approve override)
+// authorizations, tokens, rate-limit buckets, the auto-approve override),
+// aws login state (codes, sessions, refresh tokens, DPoP replay cache)
 // and the clock offset are cleared; the world is kept, and the IAM users'
 // access keys are the world's again (keys created or deleted over IAM are
 // forgotten).
@@ -160,6 +164,7 @@ func (s *Server) Reset() {
 	s.clockOffset = 0
 	s.mu.Unlock()
 	s.sso.reset()
+	s.login.reset()
 	s.iam.reset(s.ix)
 }
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -46,6 +47,10 @@ type Settings struct {
 	// MaxRequestSkewSeconds is how far a request's X-Amz-Date may be from
 	// the emulator's clock; 0 means AWS's 900 seconds.
 	MaxRequestSkewSeconds int `json:"max_request_skew_seconds,omitempty"`
+	// LoginAutoApproveUser, an IAM user's name or ARN, makes the sign-in
+	// endpoint of `aws login` (/v1/authorize) approve at once as that user
+	// instead of showing its sign-in page.
+	LoginAutoApproveUser string `json:"login_auto_approve_user,omitempty"`
 }
 
 // Account is an AWS account.
@@ -310,6 +315,9 @@ func compileWorld(w *World) (*index, error) {
 		if err := ix.addRole(i, &w.Roles[i]); err != nil {
 			return nil, err
 		}
+	}
+	if name := s.LoginAutoApproveUser; name != "" && !slices.ContainsFunc(w.Users, func(u User) bool { return u.Name == name || u.ARN() == name }) {
+		return nil, worldErr("settings.login_auto_approve_user", "%q is not the name or ARN of a user", name)
 	}
 	ic, err := compileIdentityCenter(w.IdentityCenter, ix)
 	if err != nil {

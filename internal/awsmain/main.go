@@ -40,6 +40,14 @@ func Main(args []string, s *term.Streams) int {
 		defer stop()
 		return runSSO(ctx, args[1:], s)
 	}
+	if len(args) > 0 && (args[0] == awsproc.CmdLogin || args[0] == awsproc.CmdLogout) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if args[0] == awsproc.CmdLogin {
+			return runLogin(ctx, args[1:], s)
+		}
+		return runLogout(ctx, args[1:], s)
+	}
 	if len(args) != 1 || args[0] != awsproc.CmdServe {
 		fmt.Fprintln(s.Err, "assume-aws: error: this program is started by assume; run assume instead")
 		return exitcode.Usage

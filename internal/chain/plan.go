@@ -13,7 +13,8 @@ const (
 	KindWebIdentity Kind = "web_identity"      // sts:AssumeRoleWithWebIdentity
 	KindNamedSource Kind = "credential_source" // Environment, Ec2InstanceMetadata, EcsContainer
 	KindProcess     Kind = "credential_process"
-	KindSSO         Kind = "sso" // IAM Identity Center (run by creds through internal/sso)
+	KindSSO         Kind = "sso"   // IAM Identity Center (run by creds through internal/sso)
+	KindLogin       Kind = "login" // an `aws login` session (login_session; run by creds through internal/login)
 )
 
 // Step is one link of a credential chain. Only the fields that belong to its
@@ -52,6 +53,9 @@ type Step struct {
 	SSOAccountID          awsconfig.Value `json:"sso_account_id,omitzero"`
 	SSORoleName           awsconfig.Value `json:"sso_role_name,omitzero"`
 	SSORegistrationScopes awsconfig.Value `json:"sso_registration_scopes,omitzero"`
+
+	// KindLogin: the principal ARN of the `aws login` session
+	LoginSession awsconfig.Value `json:"login_session,omitzero"`
 }
 
 // Plan is a profile resolved into the ordered steps that produce its

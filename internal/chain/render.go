@@ -49,6 +49,7 @@ func (s *Step) fields() []field {
 		{keyExternalID, s.ExternalID, false},
 		{keyMFASerial, s.MFASerial, false},
 		{keySourceIdentity, s.SourceIdentity, false},
+		{keyLoginSession, s.LoginSession, false},
 	}
 }
 
@@ -85,6 +86,13 @@ func (p *Plan) CacheKey() string {
 				put("unset")
 			}
 		}
+		// Fields added later count only when set, so that existing keys
+		// (and the sessions cached under them) stay valid.
+		if s.LoginSession.Set {
+			put(keyLoginSession)
+			put("set")
+			put(s.LoginSession.Text)
+		}
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -97,7 +105,7 @@ type keyField struct {
 }
 
 // keyFields lists the same fields as fields, in the same order, without
-// copying the values.
+// copying the values (but for the ones appended later: see CacheKey).
 func (s *Step) keyFields() [19]keyField {
 	return [19]keyField{
 		{keyAccessKeyID, &s.AccessKeyID},
@@ -137,6 +145,8 @@ func (s *Step) title() string {
 		return "credentials from credential_process"
 	case KindStored:
 		return "access keys in the keychain (assume creds)"
+	case KindLogin:
+		return "aws login session (console credentials; assume login)"
 	case KindSSO:
 		if !s.SSOAccountID.Set {
 			return "IAM Identity Center sign-in (no account or role: sign-in only)"

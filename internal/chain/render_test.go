@@ -228,6 +228,6 @@ func setField(s *Step, j int, v awsconfig.Value) {
 	ptrs := []*awsconfig.Value{&s.AccessKeyID, &s.SecretAccessKey, &s.SessionToken, &s.AccountID, &s.CredentialSource,
 		&s.CredentialProcess, &s.WebIdentityTokenFile, &s.SSOSession, &s.SSOStartURL, &s.SSORegion, &s.SSOAccountID,
 		&s.SSORoleName, &s.SSORegistrationScopes, &s.RoleARN, &s.RoleSessionName, &s.DurationSeconds, &s.ExternalID,
-		&s.MFASerial, &s.SourceIdentity}
+		&s.MFASerial, &s.SourceIdentity, &s.LoginSession}
 	*ptrs[j] = v
 }

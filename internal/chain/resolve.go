@@ -47,6 +47,7 @@ const (
 	keySSOAccountID      = "sso_account_id"
 	keySSORoleName       = "sso_role_name"
 	keySSOScopes         = "sso_registration_scopes"
+	keyLoginSession      = "login_session"
 )
 
 // Resolve turns the named profile into a validated Plan. Errors are typed:
@@ -172,7 +173,8 @@ func staticStep(p *awsconfig.Profile) (Step, error) {
 // baseStep finds the credentials a profile provides by itself. When several
 // are configured the first wins, in the order of the cross-SDK profile
 // resolution (smithy-rs aws-config) and botocore: credential_source, web
-// identity, SSO, credential_process, static keys. (The Go SDK v2 takes
+// identity, SSO, login_session (`aws login`; botocore and the Go SDK both
+// take it before credential_process), credential_process, static keys. (The Go SDK v2 takes
 // static keys first; doctor warns about such profiles.)
 func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 	if v := p.Get(keyCredentialSource); v.Set {
@@ -195,6 +197,9 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 			return ssoStep(src, p)
 		}
 	}
+	if v := p.Get(keyLoginSession); v.Set {
+		return Step{Kind: KindLogin, Profile: p.Name, LoginSession: v}, nil
+	}
 	if v := p.Get(keyCredentialProcess); v.Set {
 		if IsStoredProcess(v.Text, p.Name) {
 			return Step{Kind: KindStored, Profile: p.Name, CredentialProcess: v}, nil
@@ -206,7 +211,7 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 	}
 	return Step{}, &ConfigError{Profile: p.Name, Section: p.Header,
 		Msg: "no credentials configured: set aws_access_key_id and aws_secret_access_key, role_arn with source_profile " +
-			"or credential_source, web_identity_token_file, sso_session or sso_start_url, or credential_process"}
+			"or credential_source, web_identity_token_file, sso_session or sso_start_url, login_session (assume login), or credential_process"}
 }
 
 // ssoStep reads an IAM Identity Center profile, new style (sso_session

@@ -73,6 +73,10 @@ func (s *Step) validate() error {
 			}
 		}
 		return bad(keyCredentialSource, s.CredentialSource, fmt.Sprintf("credential_source %q is not one of %s", s.CredentialSource.Text, strings.Join(CredentialSources, ", ")))
+	case KindLogin:
+		if !validLoginSession(strings.TrimSpace(s.LoginSession.Text)) {
+			return bad(keyLoginSession, s.LoginSession, fmt.Sprintf("login_session %q must be the ARN of the signed-in principal (arn:aws:iam::ACCOUNT:user/NAME, :root or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); run `assume login --profile %s` to set it", s.LoginSession.Text, s.Profile))
+		}
 	case KindProcess:
 		if strings.TrimSpace(s.CredentialProcess.Text) == "" {
 			return bad(keyCredentialProcess, s.CredentialProcess, "credential_process is empty")
@@ -123,4 +127,23 @@ func validChars(s string, min, max int, extra string) bool {
 		}
 	}
 	return true
+}
+
+// validLoginSession accepts the principals `aws login` signs in: IAM users,
+// the root user and assumed-role sessions, in any partition.
+func validLoginSession(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[3] != "" {
+		return false
+	}
+	if len(parts[4]) != 12 || strings.Trim(parts[4], "0123456789") != "" {
+		return false
+	}
+	switch {
+	case parts[2] == "iam" && (parts[5] == "root" || strings.HasPrefix(parts[5], "user/") && len(parts[5]) > 5):
+		return true
+	case parts[2] == "sts" && strings.HasPrefix(parts[5], "assumed-role/") && strings.Count(parts[5], "/") >= 2:
+		return true
+	}
+	return false
 }

@@ -48,6 +48,10 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *invocatio
 		return runMan
 	case "sso":
 		return handOffCommand(awsproc.CmdSSO)
+	case "login":
+		return handOffCommand(awsproc.CmdLogin)
+	case "logout":
+		return handOffCommand(awsproc.CmdLogout)
 	case "settings":
 		return runSettings
 	case "version":
@@ -158,6 +162,7 @@ Usage:
   assume creds add|import|ls|rm|export|rotate
                                          long-lived access keys in the OS keychain
   assume sso login|logout|ls|populate    IAM Identity Center
+  assume login|logout [--profile P]      aws login sessions (console credentials)
   assume settings ls|get|set|unset       assume's settings (browser, keychain, ...)
   assume serve PROFILE [--print FORMAT]  serve PROFILE's credentials on a local endpoint (IDEs, long jobs)
   assume explain PROFILE [--json]        how PROFILE resolves, value by value, with file:line

@@ -147,6 +147,8 @@ func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) 
 		row.Account, row.Role = last.SSOAccountID.Text, last.SSORoleName.Text
 	case chain.KindStatic:
 		row.Account = last.AccountID.Text
+	case chain.KindLogin:
+		row.Account = loginAccount(last.LoginSession.Text)
 	}
 	if last.Kind != chain.KindStatic && sessions != nil {
 		state, exp := sessions(plan)
@@ -173,6 +175,8 @@ func kindName(k chain.Kind) string {
 		return "web-identity"
 	case chain.KindNamedSource:
 		return "source"
+	case chain.KindLogin:
+		return "login"
 	}
 	return string(k)
 }
@@ -289,4 +293,13 @@ func dash(v string) string {
 		return "-"
 	}
 	return v
+}
+
+// loginAccount is the account of a login_session ARN (arn:aws:iam::ACCOUNT:…).
+func loginAccount(arn string) string {
+	parts := strings.SplitN(strings.TrimSpace(arn), ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }

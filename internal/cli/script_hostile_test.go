@@ -70,7 +70,7 @@ func cmdHostile(ts *testscript.TestScript, neg bool, args []string) {
 		st.url = srv.URL
 	}
 	ts.Setenv("HOSTILE", st.url)
-	for _, k := range []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"} {
+	for _, k := range []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_SIGNIN"} {
 		ts.Setenv(k, st.url)
 	}
 	ts.Setenv("ASSUME_SIGNIN_ENDPOINT", st.url+"/federation")

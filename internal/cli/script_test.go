@@ -70,6 +70,7 @@ func TestScript(t *testing.T) {
 			"emusso":      cmdEmuSSO,
 			"emufault":    cmdEmuFault,
 			"emuexpire":   cmdEmuExpire,
+			"emulogin":    cmdEmuLogin,
 			"closedport":  cmdClosedPort,
 			"blackhole":   cmdBlackhole,
 			"totp":        cmdTOTP,
@@ -186,6 +187,7 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", hs.URL)
 	ts.Setenv("ASSUME_SIGNIN_ENDPOINT", hs.URL+"/federation")
 	ts.Setenv("AWS_ENDPOINT_URL_IAM", hs.URL)
+	ts.Setenv("AWS_ENDPOINT_URL_SIGNIN", hs.URL)
 	ts.Setenv("AWS_DATA_PATH", data)
 }
 
@@ -228,6 +230,46 @@ func cmdEmuFault(ts *testscript.TestScript, neg bool, args []string) {
 		f.LatencyMS = n
 	}
 	ts.Check(srv.AddFault(f))
+}
+
+// emulogin auto USER | revoke [USER] | count exchanges|refreshes|replays N |
+// expire-cache FILE: the emulator's aws login endpoints (approve /v1/authorize
+// at once as USER; end sessions; check LoginCounters) and, for a cache
+// file, make its credentials expired so the next use refreshes.
+func cmdEmuLogin(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: emulogin auto USER | revoke [USER] | count exchanges|refreshes|replays N | expire-cache FILE"
+	if len(args) == 0 || neg && args[0] != "count" {
+		ts.Fatalf(usage)
+	}
+	switch args[0] {
+	case "auto":
+		ts.Check(emuOf(ts).srv.SetLoginAutoApproveUser(strings.Join(args[1:], "")))
+	case "revoke":
+		if emuOf(ts).srv.RevokeLoginSessions(strings.Join(args[1:], "")) == 0 {
+			ts.Fatalf("emulogin revoke: no session")
+		}
+	case "count":
+		if len(args) != 3 {
+			ts.Fatalf(usage)
+		}
+		want, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		c := emuOf(ts).srv.LoginCounters()
+		got := map[string]int{"exchanges": c.CodeExchanges, "refreshes": c.Refreshes, "replays": c.ReplayedRefreshTokens}[args[1]]
+		if (got == want) == neg {
+			ts.Fatalf("login %s: got %d, want %d (%+v)", args[1], got, want, c)
+		}
+	case "expire-cache":
+		path := ts.MkAbs(args[1])
+		var m map[string]any
+		ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &m))
+		m["accessToken"].(map[string]any)["expiresAt"] = time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+		data, err := json.Marshal(m)
+		ts.Check(err)
+		ts.Check(os.WriteFile(path, data, 0o600))
+	default:
+		ts.Fatalf(usage)
+	}
 }
 
 // emuexpire [ACCESS_KEY_ID...]: make the emulator's issued sessions (all,

@@ -63,6 +63,12 @@ var (
 	PopRegion    = flags.Spec{Long: "region", Short: "r", Value: "REGION", Usage: "populate: the region written into each generated profile"}
 	Prune        = flags.Spec{Long: "prune", Usage: "populate: remove generated profiles that no longer exist"}
 	DryRun       = flags.Spec{Long: "dry-run", Usage: "populate: show the changes without writing"}
+
+	LoginProfile   = flags.Spec{Long: "profile", Short: "p", Value: "NAME", Usage: "the profile (default: AWS_PROFILE, else default)", Complete: flags.CompleteProfiles}
+	LoginRegion    = flags.Spec{Long: "region", Short: "r", Value: "REGION", Usage: "the sign-in region (default: the profile's, else AWS_REGION)"}
+	LoginRemote    = flags.Spec{Long: "remote", Usage: "sign in on any device: open the URL there, paste the code it shows"}
+	LoginNoBrowser = flags.Spec{Long: "no-browser", Usage: "the same as --remote"}
+	LogoutAll      = flags.Spec{Long: "all", Usage: "every aws login session in the cache"}
 )
 
 // Flag groups, each used by every command that takes it.

@@ -155,7 +155,7 @@ var All = []Command{
 			"\n" +
 			"Columns (and --json fields; an unknown value is \"-\" in the table and absent from the JSON):\n" +
 			"  name     the profile name\n" +
-			"  kind     keys, keychain (assume creds), role, sso, process, web-identity, source\n" +
+			"  kind     keys, keychain (assume creds), role, sso, login (aws login), process, web-identity, source\n" +
 			"           (credential_source), or error when the profile does not resolve\n" +
 			"  account  the account id: from role_arn, sso_account_id or aws_account_id\n" +
 			"  role     the role name: from role_arn or sso_role_name\n" +
@@ -208,6 +208,26 @@ var All = []Command{
 				Usage: []string{"sso populate --sso-session NAME [--prefix P] [--name-template T] [--region R] [--prune] [--dry-run]"},
 				Flags: [][]flags.Spec{{SSOSession, Prefix, NameTemplate, PopRegion, Prune, DryRun, Debug, Help}}},
 		},
+	},
+	{
+		Name:    "login",
+		Summary: "sign in with the AWS console (aws login): a login_session profile",
+		Usage:   []string{"login [--profile P] [--region R] [--remote | --no-browser]"},
+		About: "Signs in with your AWS console credentials, as `aws login` does: a browser sign-in\n" +
+			"(authorization code + PKCE, the answer on 127.0.0.1 only; --remote: open the URL on any device\n" +
+			"and paste the code it shows). The session is cached in ~/.aws/login/cache in the AWS CLI's format\n" +
+			"(shared with aws both ways) and the profile gets login_session = ARN (and region). Its\n" +
+			"credentials are then refreshed through the session, one process at a time, for up to 12 hours.",
+		Flags:    [][]flags.Spec{{LoginProfile, LoginRegion, LoginRemote, LoginNoBrowser, Debug, Help}},
+		Examples: []string{"assume login --profile web --region eu-west-1", "assume web"},
+	},
+	{
+		Name:     "logout",
+		Summary:  "end a profile's aws login session",
+		Usage:    []string{"logout [--profile P | --all]"},
+		About:    "Removes the profile's cached aws login session (--all: every one), as `aws logout` does.",
+		Flags:    [][]flags.Spec{{LoginProfile, LogoutAll, Help}},
+		Examples: []string{"assume logout --profile web"},
 	},
 	{
 		Name:    "settings",

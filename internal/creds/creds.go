@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/awssdk"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/login"
 	"github.com/assume-cli/assume/internal/sso"
 )
 
@@ -86,6 +87,9 @@ type Resolver struct {
 	// SSOLogin signs in when an SSO step finds no usable token; nil fails
 	// with *sso.LoginRequiredError instead.
 	SSOLogin SSOLogin
+	// Login reads and refreshes `aws login` sessions; nil builds a client
+	// from these options.
+	Login *login.Client
 	// Debug receives a trace of what happens, without secrets; nil for none.
 	Debug io.Writer
 	// LockDir is the folder of the cross-process lock files that make
@@ -335,7 +339,7 @@ const maxAWSSession = 36*time.Hour + 15*time.Minute
 // the SSO portal, whose lifetimes AWS bounds (credential_process and
 // container endpoints may legitimately say anything).
 func issuedByAWS(k chain.Kind) bool {
-	return k == chain.KindAssumeRole || k == chain.KindWebIdentity || k == chain.KindSSO
+	return k == chain.KindAssumeRole || k == chain.KindWebIdentity || k == chain.KindSSO || k == chain.KindLogin
 }
 
 // StaleAnswerError reports credentials that had expired when they arrived,

@@ -47,6 +47,8 @@ func PlanKey(p *chain.Plan, getenv func(string) string) string {
 			}
 		case chain.KindProcess:
 			field("credential_process", s.CredentialProcess)
+		case chain.KindLogin:
+			field("login_session", s.LoginSession)
 		case chain.KindSSO:
 			field("sso_session", s.SSOSession)
 			field("sso_start_url", s.SSOStartURL)

@@ -145,6 +145,8 @@ func (r *runner) source(st *chain.Step, final bool) (*cred, error) {
 		return r.webIdentity(st, final)
 	case chain.KindSSO:
 		return r.ssoRole(st)
+	case chain.KindLogin:
+		return r.loginSession(st)
 	}
 	return nil, fmt.Errorf("profile %q: unknown credential step %q", st.Profile, st.Kind)
 }

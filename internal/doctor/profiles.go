@@ -26,6 +26,7 @@ const (
 	keySSORegion         = "sso_region"
 	keySSOAccountID      = "sso_account_id"
 	keySSORoleName       = "sso_role_name"
+	keyLoginSession      = "login_session"
 )
 
 // credentialKeys are the keys that make a profile a source of credentials.
@@ -34,6 +35,7 @@ const (
 var credentialKeys = []string{
 	keyAccessKeyID, keySecretAccessKey, keySessionToken, keyRoleARN, keySourceProfile, keyCredentialSource,
 	keyCredentialProcess, keyWebIdentityToken, keySSOSession, keySSOStartURL, keySSOAccountID, keySSORoleName,
+	keyLoginSession,
 }
 
 // ssoKeys are the keys that select IAM Identity Center.
@@ -250,6 +252,8 @@ func checkConflicts(f *finder, set *awsconfig.ProfileSet, p *awsconfig.Profile, 
 			own = "its credential_process"
 		case sso.Set:
 			own = "its IAM Identity Center role"
+		case get(keyLoginSession).Set:
+			own = "its aws login session"
 		}
 		if own == "" {
 			f.at("role-without-source", Error, role, p.Name,
@@ -290,6 +294,25 @@ func checkConflicts(f *finder, set *awsconfig.ProfileSet, p *awsconfig.Profile, 
 		f.at("conflicting-sources", Warning, later(credentialsPath, sso, v), p.Name,
 			"the profile has both IAM Identity Center settings and credential_process; the SDKs use IAM Identity Center and ignore the process",
 			"keep only one; put the other in a profile of its own")
+	}
+
+	// login_session: the Go SDK reads keys first, then SSO, then the login
+	// session, then the process; assume takes SSO, then the login session.
+	if v := get(keyLoginSession); v.Set {
+		switch {
+		case sso.Set:
+			f.at("conflicting-sources", Warning, later(credentialsPath, sso, v), p.Name,
+				"the profile has both IAM Identity Center settings and login_session; assume and the SDKs use IAM Identity Center and ignore the aws login session",
+				"keep only one; put the other in a profile of its own")
+		case keys:
+			f.at("conflicting-sources", Warning, later(credentialsPath, keyVal, v), p.Name,
+				"the profile has both static keys and login_session; assume uses the aws login session, the Go SDK the keys",
+				"keep only one; put the other in a profile of its own")
+		case get(keyCredentialProcess).Set:
+			f.at("conflicting-sources", Warning, later(credentialsPath, v, get(keyCredentialProcess)), p.Name,
+				"the profile has both login_session and credential_process; assume and the SDKs use the aws login session and ignore the process",
+				"keep only one; put the other in a profile of its own")
+		}
 	}
 
 	// sso_session with legacy values that disagree with the session's.
