@@ -149,6 +149,7 @@ func resolve(ctx context.Context, s *term.Streams, req *worker.Request) *worker.
 			SecretAccessKey: res.SecretAccessKey,
 			SessionToken:    res.SessionToken,
 			Expiration:      res.Expiration,
+			AccountID:       res.AccountID,
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -74,6 +75,14 @@ func exportToCredentials(s *term.Streams, r *resolved, name string, force bool) 
 			}
 		} else {
 			d.Delete(header, "aws_session_token")
+		}
+		// The SDKs read aws_account_id for account-based endpoints.
+		if chain.IsAccountID(r.accountID) {
+			if err := set("aws_account_id", r.accountID); err != nil {
+				return err
+			}
+		} else {
+			d.Delete(header, "aws_account_id")
 		}
 		if !r.expires.IsZero() {
 			return set(ExpirationKey, r.expires.UTC().Format(time.RFC3339))

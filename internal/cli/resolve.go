@@ -100,6 +100,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {
 		st := plan.Steps[0]
 		r.accessKeyID, r.secretAccessKey, r.sessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
+		r.accountID = st.AccountID.Text // aws_account_id
 		debugf("long-lived keys %s from %s: no AWS call needed", st.AccessKeyID.Text, st.AccessKeyID.Where())
 		return r, nil
 	}
@@ -113,7 +114,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 			if err == nil {
 				debugf("cache hit: %s, expires %s", e.AccessKeyID, e.Expiration.UTC().Format(time.RFC3339))
 				r.accessKeyID, r.secretAccessKey, r.sessionToken = e.AccessKeyID, e.SecretAccessKey, e.SessionToken
-				r.expires, r.fromCache = e.Expiration, true
+				r.expires, r.fromCache, r.accountID = e.Expiration, true, e.AccountID
 				return r, nil
 			}
 		}
@@ -145,6 +146,7 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		return nil, errors.New("assume-aws answered without credentials")
 	}
 	r.accessKeyID, r.secretAccessKey, r.sessionToken, r.expires = c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration
+	r.accountID = c.AccountID
 	r.fromCache = resp.FromCache
 	return r, nil
 }

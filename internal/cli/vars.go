@@ -3,6 +3,7 @@ package cli
 import (
 	"time"
 
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 )
@@ -15,6 +16,7 @@ type resolved struct {
 	secretAccessKey string
 	sessionToken    string
 	expires         time.Time // zero for long-lived keys
+	accountID       string    // the credentials' account (12 digits), when known
 	fromCache       bool
 	adhoc           string // ACCOUNT/ROLE of assume --sso (no profile)
 }
@@ -41,6 +43,7 @@ var exportedVars = []string{
 	"AWS_DEFAULT_REGION",
 	"AWS_SESSION_EXPIRATION",
 	"AWS_CREDENTIAL_EXPIRATION",
+	"AWS_ACCOUNT_ID",
 }
 
 // varSet is the ordered result: names to clear, then names to set.
@@ -73,6 +76,9 @@ func exportVars(r *resolved) varSet {
 		exp := r.expires.UTC().Format(time.RFC3339)
 		add("AWS_SESSION_EXPIRATION", exp)
 		add("AWS_CREDENTIAL_EXPIRATION", exp)
+	}
+	if chain.IsAccountID(r.accountID) { // the SDKs' account-based endpoints read it
+		add("AWS_ACCOUNT_ID", r.accountID)
 	}
 	for _, k := range exportedVars {
 		if !set[k] {

@@ -138,6 +138,9 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 	}
 	r.dbg.Secret(pc.SecretAccessKey, pc.SessionToken)
 	c := &cred{Credentials: pc.Credentials, kind: chain.KindProcess, profile: st.Profile, account: pc.AccountID}
+	if c.account == "" {
+		c.account = st.AccountID.Text // the profile's aws_account_id
+	}
 	if c.SessionToken == "" {
 		c.longTerm, c.role = true, no
 	}

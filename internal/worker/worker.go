@@ -85,6 +85,7 @@ type Credentials struct {
 	SecretAccessKey string    `json:"secret_access_key"`
 	SessionToken    string    `json:"session_token,omitempty"`
 	Expiration      time.Time `json:"expiration,omitempty"`
+	AccountID       string    `json:"account_id,omitempty"`
 }
 
 // Response is the worker's answer: Credentials (resolve), Identity (whoami)
