@@ -53,7 +53,7 @@ func TestMFAHelperKeysInvalid(t *testing.T) {
 	base := "[profile a]\nrole_arn = arn:aws:iam::222222222222:role/a\nsource_profile = u\nmfa_serial = arn:aws:iam::111111111111:mfa/u\n"
 	cred := "[u]\naws_access_key_id = AKIAU\naws_secret_access_key = s\n"
 	for extra, want := range map[string]string{
-		"mfa_prompt = gui\n":  `mfa_prompt "gui" is not one of terminal, ykman, osascript, zenity, kdialog, powershell`,
+		"mfa_prompt = gui\n": `mfa_prompt "gui" is not one of terminal, ykman, osascript, zenity, kdialog, powershell`,
 		"mfa_process =   \n": "mfa_process is empty",
 	} {
 		_, err := Resolve(files(base+extra, cred), "a")
