@@ -106,6 +106,15 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 		}
 	}
 	set, _ := settings.Load(s.Getenv)
+	// --mfa-prompt, else ASSUME_MFA_PROMPT, win over a profile's
+	// mfa_prompt; the settings file does not.
+	if v, fromEnv := set.MFAPrompt(); req.MFAPrompt != "" {
+		o.MFAPromptFlag = req.MFAPrompt
+	} else if fromEnv {
+		o.MFAPromptFlag = v
+	} else {
+		o.MFAPromptSetting = v
+	}
 	if set.SSOCache() == "keychain" && req.Prompt && s.CanPrompt() {
 		// SSO tokens in the keychain: a client that may ask for the
 		// passphrase of the encrypted-file keychain.

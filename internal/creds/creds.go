@@ -53,6 +53,11 @@ type Options struct {
 	Refresh bool
 	// MFAToken is a code given with --mfa-token; it is tried once.
 	MFAToken string
+	// MFAPromptFlag (--mfa-prompt, else ASSUME_MFA_PROMPT) names how MFA
+	// codes are asked for, over a profile's mfa_prompt; MFAPromptSetting
+	// (the mfa_prompt setting) is used when neither names one. One of
+	// chain.MFAPrompts; empty: the terminal (mfahelper.go).
+	MFAPromptFlag, MFAPromptSetting string
 	// Prompt asks for an MFA code; nil means there is no terminal, and a step
 	// that needs a code fails with *MFARequiredError.
 	Prompt MFAPrompt

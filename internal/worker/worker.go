@@ -45,6 +45,10 @@ type Request struct {
 	// Console, for OpConsole, says where to sign in; Credentials are the
 	// ones to sign in with.
 	Console *ConsoleRequest `json:"console,omitempty"`
+
+	// MFAPrompt is --mfa-prompt: how MFA codes are asked for (one of
+	// chain.MFAPrompts), over a profile's mfa_prompt.
+	MFAPrompt string `json:"mfa_prompt,omitempty"`
 }
 
 // ConsoleRequest asks for a console sign-in URL.
