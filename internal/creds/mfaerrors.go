@@ -12,14 +12,14 @@ import (
 // that failed, hung or printed no code. It never includes what the helper
 // printed on stdout.
 type MFAHelperError struct {
-	Profile  string
-	Helper   string // "mfa_process", "ykman", or the dialog's mfa_prompt
-	Where    string // file:line of the mfa_process
-	Account  string // the ykman OATH account
-	Said     string // ykman's own first error line
-	Status   int // its exit status
-	Timeout  time.Duration
-	Problem  string
+	Profile string
+	Helper  string // "mfa_process", "ykman", or the dialog's mfa_prompt
+	Where   string // file:line of the mfa_process
+	Account string // the ykman OATH account
+	Said    string // ykman's own first error line
+	Status  int    // its exit status
+	Timeout time.Duration
+	Problem string
 }
 
 // from records how h failed; false when it did not.

@@ -267,7 +267,7 @@ func (r *runner) dialogCode(st *chain.Step, kind string, attempt int) (code, mis
 
 // dialogArgv is the command line of a dialog that asks text and prints the
 // answer. text goes as an argument, never into a shell or a script, except
-// for PowerShell, where it is a single-quoted string ('' escapes ').
+// for PowerShell, where it is a single-quoted string (” escapes ').
 func dialogArgv(kind, text string) []string {
 	switch kind {
 	case "osascript":
