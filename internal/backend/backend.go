@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
@@ -107,14 +108,13 @@ func options(ctx context.Context, s *term.Streams, req *worker.Request) creds.Op
 	}
 	set, _ := settings.Load(s.Getenv)
 	// --mfa-prompt, else ASSUME_MFA_PROMPT, win over a profile's
-	// mfa_prompt; the settings file does not.
-	if v, fromEnv := set.MFAPrompt(); req.MFAPrompt != "" {
-		o.MFAPromptFlag = req.MFAPrompt
-	} else if fromEnv {
-		o.MFAPromptFlag = v
-	} else {
-		o.MFAPromptSetting = v
+	// mfa_prompt; the settings file does not. A bad ASSUME_MFA_PROMPT is
+	// passed as it is, so that creds says so when a code is needed.
+	o.MFAPromptFlag = req.MFAPrompt
+	if o.MFAPromptFlag == "" {
+		o.MFAPromptFlag = strings.ToLower(strings.TrimSpace(s.Getenv(creds.MFAPromptEnv)))
 	}
+	o.MFAPromptSetting = set.MFAPrompt()
 	if set.SSOCache() == "keychain" && req.Prompt && s.CanPrompt() {
 		// SSO tokens in the keychain: a client that may ask for the
 		// passphrase of the encrypted-file keychain.

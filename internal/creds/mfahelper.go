@@ -71,7 +71,9 @@ func (r *runner) helperCode(st *chain.Step, attempt int) (code, from string, han
 		return code, fromYkman, true, err
 	default:
 		if !chain.ValidMFAPrompt(kind) {
-			return "", "", true, &ConfigError{Profile: st.Profile, Key: "mfa_prompt", Where: st.MFAPrompt.Where(),
+			// Only ASSUME_MFA_PROMPT gets here unchecked: the profile's
+			// key, the setting and the flag are checked where they are read.
+			return "", "", true, &ConfigError{Profile: st.Profile, Key: MFAPromptEnv,
 				Problem: fmt.Sprintf("is %q; it must be one of %s", kind, strings.Join(chain.MFAPrompts, ", "))}
 		}
 		code, missing, err := r.dialogCode(st, kind, attempt)

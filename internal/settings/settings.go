@@ -244,15 +244,14 @@ func (s *Settings) Color() string { return s.vals[iColor].value }
 // ConsoleDuration is the console sign-in's length; 0 means AWS's default.
 func (s *Settings) ConsoleDuration() time.Duration { return s.duration(iConsoleDuration) }
 
-// MFAPrompt is how MFA codes are asked for, when set in the file or the
-// environment ("" otherwise: a profile's mfa_prompt, else the terminal);
-// fromEnv says that ASSUME_MFA_PROMPT set it, which wins over the profile.
-func (s *Settings) MFAPrompt() (value string, fromEnv bool) {
-	v := s.vals[iMFAPrompt]
-	if v.line == 0 && v.env == "" {
-		return "", false
+// MFAPrompt is how MFA codes are asked for, when the file or
+// ASSUME_MFA_PROMPT sets it; "" otherwise (a profile's mfa_prompt, else
+// the terminal, apply).
+func (s *Settings) MFAPrompt() string {
+	if v := s.vals[iMFAPrompt]; v.line > 0 || v.env != "" {
+		return v.value
 	}
-	return v.value, v.env != ""
+	return ""
 }
 
 func (s *Settings) duration(i int) time.Duration {
