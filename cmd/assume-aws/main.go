@@ -5,10 +5,10 @@ package main
 import (
 	"os"
 
-	"github.com/assume-cli/assume/internal/backend"
+	"github.com/assume-cli/assume/internal/awsmain"
 	"github.com/assume-cli/assume/internal/term"
 )
 
 func main() {
-	os.Exit(backend.Main(os.Args[1:], term.System()))
+	os.Exit(awsmain.Main(os.Args[1:], term.System()))
 }

@@ -16,5 +16,6 @@
 //
 // The package is pure: it reads profiles through the Source interface
 // (satisfied by *awsconfig.Files and *awsconfig.ProfileSet), does no I/O and
-// imports no AWS SDK. Running a plan is the creds package's job.
+// imports no AWS SDK; only Load, the plan loader of both executables, opens
+// the files that awsconfig.Locate names. Running a plan is the creds package's job.
 package chain

@@ -7,39 +7,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
-	"github.com/assume-cli/assume/internal/worker"
 
 	"github.com/assume-cli/assume/internal/term"
 )
 
 // assumeOptions holds the flags of `assume PROFILE`.
 type assumeOptions struct {
-	profile  string
-	region   string
-	duration string
-	mfaToken string
-	refresh  bool
-	exec     bool
-	static   bool // --exec with keys in the environment, not an endpoint
-	print    string
-	unset    bool
-	debug    bool
-	help     bool
-	version  bool
+	commands.Credential // -p -r -d --mfa-token --mfa-prompt --refresh --debug
+	commands.AdHocSSO   // assume --sso: an IAM Identity Center role without a profile
+
+	exec    bool
+	static  bool // --exec with keys in the environment, not an endpoint
+	print   string
+	unset   bool
+	help    bool
+	version bool
 
 	// autoRefresh is set by the shell hook of `assume init --auto-refresh`:
 	// no prompts, no message on success, one line on failure, and the
 	// shell's region kept.
 	autoRefresh bool
-
-	// assume --sso: an IAM Identity Center role without a profile
-	sso          bool
-	ssoStartURL  string
-	ssoRegion    string
-	ssoAccountID string
-	ssoRoleName  string
 
 	// console: assume PROFILE -c
 	console     bool
@@ -59,7 +50,7 @@ type assumeOptions struct {
 
 // consoleOptions checks and returns the console flags.
 func (o *assumeOptions) consoleOptions() (consoleOptions, error) {
-	co := consoleOptions{service: o.service, destination: o.destination, urlOnly: o.urlOnly, debug: o.debug}
+	co := consoleOptions{service: o.service, destination: o.destination, urlOnly: o.urlOnly, debug: o.Debug}
 	if !o.console {
 		if o.service != "" || o.destination != "" || o.urlOnly {
 			return co, usageErr("--service, --destination and --url go with --console (-c)")
@@ -78,8 +69,8 @@ func (o *assumeOptions) consoleOptions() (consoleOptions, error) {
 	if o.urlOnly && o.shell {
 		return co, usageErr("--url prints the sign-in URL on stdout; it cannot be combined with --shell")
 	}
-	if o.duration != "" {
-		d, err := parseDuration(o.duration)
+	if o.Duration != "" {
+		d, err := parseDuration(o.Duration)
 		if err != nil {
 			return co, err
 		}
@@ -88,41 +79,32 @@ func (o *assumeOptions) consoleOptions() (consoleOptions, error) {
 	return co, nil
 }
 
-func (o *assumeOptions) flags(name string) *flags.FlagSet {
-	fs := flags.New(name)
-	fs.String(&o.profile, "profile", "p")
-	fs.String(&o.region, "region", "r")
-	fs.String(&o.duration, "duration", "d")
-	fs.String(&o.mfaToken, "mfa-token", "")
-	fs.Bool(&o.refresh, "refresh", "")
-	fs.Bool(&o.exec, "exec", "")
-	fs.Bool(&o.static, "static", "")
-	fs.Bool(&o.autoRefresh, "auto-refresh", "")
-	fs.String(&o.print, "print", "")
-	fs.Bool(&o.unset, "unset", "")
-	fs.Bool(&o.debug, "debug", "")
-	fs.Bool(&o.help, "help", "h")
-	fs.Bool(&o.version, "version", "v")
-	fs.Bool(&o.sso, "sso", "")
-	fs.String(&o.ssoStartURL, "sso-start-url", "")
-	fs.String(&o.ssoRegion, "sso-region", "")
-	fs.String(&o.ssoAccountID, "account-id", "")
-	fs.String(&o.ssoRoleName, "role-name", "")
-	fs.Bool(&o.console, "console", "c")
-	fs.String(&o.service, "service", "s")
-	fs.String(&o.destination, "destination", "")
-	fs.Bool(&o.urlOnly, "url", "")
-	fs.Bool(&o.shell, "shell", "")
-	fs.Bool(&o.export, "export", "")
-	fs.String(&o.as, "as", "")
-	fs.Bool(&o.force, "force", "")
-	fs.String(&o.envFile, "env", "")
-	return fs
+// bind binds the options to the flags fs declares (assume PROFILE's, or
+// console's).
+func (o *assumeOptions) bind(fs *flags.FlagSet) {
+	o.Credential.Bind(fs)
+	o.AdHocSSO.Bind(fs)
+	fs.BindBool(&o.exec, commands.Exec.Long)
+	fs.BindBool(&o.static, commands.Static.Long)
+	fs.BindBool(&o.autoRefresh, commands.AutoRefresh.Long)
+	fs.BindString(&o.print, commands.Print.Long)
+	fs.BindBool(&o.unset, commands.Unset.Long)
+	fs.BindBool(&o.help, commands.Help.Long)
+	fs.BindBool(&o.version, commands.Version.Long)
+	fs.BindBool(&o.console, commands.Console.Long)
+	fs.BindString(&o.service, commands.Service.Long)
+	fs.BindString(&o.destination, commands.Destination.Long)
+	fs.BindBool(&o.urlOnly, commands.URL.Long)
+	fs.BindBool(&o.shell, commands.Shell.Long)
+	fs.BindBool(&o.export, commands.Export.Long)
+	fs.BindString(&o.as, commands.As.Long)
+	fs.BindBool(&o.force, commands.Force.Long)
+	fs.BindString(&o.envFile, commands.EnvFile.Long)
 }
 
-// parseArgs splits args at "--" and parses the flags before it, allowing
-// flags and the profile in any order.
-func (o *assumeOptions) parse(name string, args []string, positional int) ([]string, error) {
+// parse splits args at "--" and parses the flags before it with c's
+// declaration, allowing flags and the profile in any order.
+func (o *assumeOptions) parse(c *commands.Command, args []string, positional int) ([]string, error) {
 	var rest []string
 	for i, a := range args {
 		if a == "--" {
@@ -130,7 +112,8 @@ func (o *assumeOptions) parse(name string, args []string, positional int) ([]str
 			break
 		}
 	}
-	fs := o.flags(name)
+	fs := c.FlagSet()
+	o.bind(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%v", err)
 	}
@@ -167,7 +150,7 @@ func validDuration(d time.Duration, text string) error {
 
 func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 	var o assumeOptions
-	pos, err := o.parse("assume", args, 1)
+	pos, err := o.parse(&commands.Main, args, 1)
 	if err != nil {
 		return err
 	}
@@ -179,10 +162,10 @@ func runAssume(ctx context.Context, args []string, s *term.Streams) error {
 		return nil
 	}
 	if len(pos) == 1 {
-		if o.profile != "" && o.profile != pos[0] {
-			return usageErr("two profiles given: %q and --profile %q", pos[0], o.profile)
+		if o.Profile != "" && o.Profile != pos[0] {
+			return usageErr("two profiles given: %q and --profile %q", pos[0], o.Profile)
 		}
-		o.profile = pos[0]
+		o.Profile = pos[0]
 	}
 	return runAssumeParsed(ctx, s, &o)
 }
@@ -194,7 +177,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		return err
 	}
 	if o.exec && len(o.cmd) == 0 {
-		return usageErr("--exec needs a command after --, e.g. assume %s --exec -- aws sts get-caller-identity", orPlaceholder(o.profile))
+		return usageErr("--exec needs a command after --, e.g. assume %s --exec -- aws sts get-caller-identity", orPlaceholder(o.Profile))
 	}
 	if !o.exec && len(o.cmd) > 0 {
 		return usageErr("a command after -- needs --exec")
@@ -203,26 +186,24 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		return usageErr("--exec and --print cannot be combined")
 	}
 	if o.static && !o.exec {
-		return usageErr("--static goes with --exec: assume %s --exec --static -- CMD", orPlaceholder(o.profile))
+		return usageErr("--static goes with --exec: assume %s --exec --static -- CMD", orPlaceholder(o.Profile))
 	}
-	if o.autoRefresh && (o.exec || o.unset || o.sso || o.profile == "") {
+	if o.autoRefresh && (o.exec || o.unset || o.SSO || o.Profile == "") {
 		return usageErr("--auto-refresh is for the shell hook of assume init --auto-refresh: assume PROFILE --auto-refresh")
 	}
 	if o.unset {
-		if o.profile != "" || o.exec {
+		if o.Profile != "" || o.exec {
 			return usageErr("--unset takes no profile")
 		}
 		return emitUnset(ctx, s, o.print)
 	}
-	var adhoc *worker.AdHocSSO
-	if o.sso {
-		if o.profile != "" {
-			return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
-		}
-		adhoc = &worker.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
-	} else if o.ssoStartURL+o.ssoRegion+o.ssoAccountID+o.ssoRoleName != "" {
-		return usageErr("--sso-start-url, --sso-region, --account-id and --role-name go with --sso")
-	} else if o.profile == "" {
+	if err := o.AdHocSSO.Check(o.Profile); err != nil {
+		return err
+	}
+	var adhoc *awsproc.AdHocSSO
+	if o.SSO {
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
+	} else if o.Profile == "" {
 		if o.exec || o.print != "" || o.export || o.envFile != "" || o.autoRefresh {
 			return usageErr("no profile given: run assume PROFILE (assume help for more)")
 		}
@@ -238,7 +219,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		if err != nil {
 			return err
 		}
-		o.profile = p
+		o.Profile = p
 		if console && !o.console {
 			o.console = true
 			if co, err = o.consoleOptions(); err != nil {
@@ -248,7 +229,7 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 	}
 	var dur time.Duration
 	if !o.console { // with --console, -d is the console session's length
-		if dur, err = parseDuration(o.duration); err != nil {
+		if dur, err = parseDuration(o.Duration); err != nil {
 			return err
 		}
 	}
@@ -257,19 +238,20 @@ func runAssumeParsed(ctx context.Context, s *term.Streams, o *assumeOptions) err
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
 	} else {
-		plan, err = loadPlan(s, o.profile)
+		plan, err = loadPlan(s, o.Profile)
 	}
 	if err != nil {
 		return err
 	}
 	req := resolveRequest{
-		profile:  o.profile,
-		region:   o.region,
-		duration: dur,
-		mfaToken: o.mfaToken,
-		refresh:  o.refresh,
-		debug:    o.debug,
-		sso:      adhoc,
+		profile:   o.Profile,
+		region:    o.Region,
+		duration:  dur,
+		mfaToken:  o.MFAToken,
+		mfaPrompt: o.MFAPrompt,
+		refresh:   o.Refresh,
+		debug:     o.Debug,
+		sso:       adhoc,
 	}
 	// Credentials that expire are served to an --exec command through a
 	// credentials endpoint that refreshes them; long-lived keys never

@@ -9,44 +9,66 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
 var Version = "dev"
 
-// command is one subcommand of assume.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, s *term.Streams) error
+// runnerOf is the code of a command declared in internal/commands (nil:
+// none; a test checks that every declared command has one).
+func runnerOf(name string) func(ctx context.Context, args []string, s *term.Streams) error {
+	switch name {
+	case "init":
+		return runInit
+	case "explain":
+		return runExplain
+	case "whoami":
+		return runWhoami
+	case "credential-process":
+		return runCredentialProcess
+	case "serve":
+		return runServe
+	case "console":
+		return runConsole
+	case "creds":
+		return runCreds
+	case "doctor":
+		return runDoctor
+	case "ls":
+		return runLs
+	case "completion":
+		return runCompletion
+	case "__complete":
+		return runComplete
+	case "__man":
+		return runMan
+	case "sso":
+		return handOffCommand(awsproc.CmdSSO)
+	case "settings":
+		return runSettings
+	case "version":
+		return runVersion
+	case "help":
+		return runHelp
+	}
+	return nil
 }
 
-func commands() []command {
-	return []command{
-		{"init", "print the shell function to put in your shell's rc file", runInit},
-		{"explain", "show how a profile resolves into a credential chain, value by value", runExplain},
-		{"whoami", "show the AWS identity of this shell's credentials and the time left", runWhoami},
-		{"credential-process", "serve a profile's credentials to AWS SDKs and the AWS CLI", runCredentialProcess},
-		{"serve", "serve a profile's credentials on a local endpoint that refreshes them", runServe},
-		{"console", "open the AWS web console for a profile (or this shell's credentials)", runConsole},
-		{"creds", "long-lived IAM user keys in the OS keychain: add, import, ls, rm, export, rotate", runCreds},
-		{"doctor", "check the AWS config, shell integration, keychain, clock and cached sessions", runDoctor},
-		{"ls", "list the profiles: kind, account, role, region, source, cached session", runLs},
-		{"completion", "print the completion script of a shell", runCompletion},
-		{"__complete", "", runComplete}, // hidden: called by the completion scripts
-		{"__man", "", runMan},           // hidden: make man
-		{"sso", "IAM Identity Center: login, logout, ls, populate", runWorkerCommand("sso")},
-		{"settings", "show and change assume's settings: browser, keychain, cache margin, region ...", runSettings},
-		{"version", "print the version", func(_ context.Context, _ []string, s *term.Streams) error {
-			fmt.Fprintln(s.Out, "assume", Version)
-			return nil
-		}},
-		{"help", "show help (also: help exit-codes)", runHelp},
+func runVersion(_ context.Context, args []string, s *term.Streams) error {
+	pos, err := simpleFlags(s, "version", args, nil)
+	if err != nil {
+		return err
 	}
+	if len(pos) > 0 {
+		return usageErr("version takes no arguments")
+	}
+	fmt.Fprintln(s.Out, "assume", Version)
+	return nil
 }
 
 // isFault reports whether a recovered panic is a memory fault (a mapped file
@@ -100,18 +122,19 @@ func Main(args []string, s *term.Streams) (code int) {
 	ctx = context.WithValue(ctx, channelKey{}, channelResult{ch, chErr})
 
 	run := runAssume
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		for _, c := range commands() {
-			if c.name == args[0] {
-				if h, ok := lookupHelp(c.name); ok && wantsHelp(args[1:]) {
-					if err := writeHelp(s.Out, h); err != nil {
-						return ExitFailure
-					}
-					return ExitOK
-				}
-				run, args = c.run, args[1:]
-				break
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !strings.Contains(args[0], " ") {
+		if c := commands.Lookup(args[0]); c != nil {
+			topic := c.Name
+			if len(args) > 1 && c.Subcommand(args[1]) != nil {
+				topic += " " + args[1]
 			}
+			if h, ok := lookupHelp(topic); ok && wantsHelp(args[1:]) {
+				if err := writeHelp(s.Out, h); err != nil {
+					return ExitFailure
+				}
+				return ExitOK
+			}
+			run, args = runnerOf(c.Name), args[1:]
 		}
 	}
 	if err := run(ctx, args, s); err != nil {
@@ -128,7 +151,7 @@ func Main(args []string, s *term.Streams) (code int) {
 	return ExitOK
 }
 
-const usageText = `assume gets temporary AWS credentials for a profile and exports them into this shell.
+const usageHead = `assume gets temporary AWS credentials for a profile and exports them into this shell.
 
 Usage:
   assume                                 pick a profile (full-screen picker on a terminal)
@@ -155,36 +178,6 @@ Usage:
   assume completion bash|zsh|fish|pwsh   print the shell completion script
   assume help COMMAND                    help on a command (also: assume COMMAND --help)
   assume help exit-codes                 what each exit status means
-
-Flags:
-  -p, --profile NAME     the profile (instead of the positional PROFILE)
-  -r, --region REGION    the region to export (default: the profile's, else AWS_REGION, else the
-                         default_region setting, us-east-1 unless set)
-  -d, --duration D       session duration, e.g. 1h, 90m, 3600 (default: the profile's, else 1h)
-      --mfa-token CODE   the MFA code, for scripts (default: ask on the terminal)
-      --refresh          ignore cached credentials and get new ones
-      --exec             run the command after -- with the credentials: through a local
-                         credentials endpoint that refreshes them (long-lived keys: in its environment)
-      --static           with --exec: plain keys in the command's environment, no endpoint
-      --print FORMAT     write sh, fish, pwsh or json to stdout instead of using the shell function
-  -c, --console          open the AWS console instead (assume help console)
-  -s, --service NAME     with -c: the console service to land on (ec2, s3, lambda, ...)
-      --url              with -c: print the sign-in URL instead of opening a browser
-      --shell            with -c: also export the credentials into this shell
-      --export           write the credentials into ~/.aws/credentials (--as NAME, --force)
-      --env FILE         write the credentials as a dotenv file
-      --unset            clear the AWS variables in this shell
-      --debug            log what happens to stderr (secrets are never logged)
-  -h, --help             this help
-  -v, --version          the version
-
-Examples:
-  eval "$(assume init zsh)"       # once, in ~/.zshrc
-  assume prod-admin               # credentials for prod-admin in this shell
-  assume prod-admin -r eu-west-1  # ... exported with another region
-  assume prod -c -s lambda        # Lambda in the prod console, in prod's own browser profile
-  assume ci --mfa-token 123456 --exec -- terraform plan
-  assume prod --exec -- terraform apply  # runs for hours: the credentials are renewed under it
 `
 
 const exitCodesText = `Exit codes of assume:
@@ -201,22 +194,11 @@ With --exec, assume exits with the command's own exit status once the command ra
 (128+N when the command was killed by signal N).
 `
 
-// runWorkerCommand passes a command that lives on the SDK side (assume-aws)
-// through with the user's streams.
-func runWorkerCommand(name string) func(context.Context, []string, *term.Streams) error {
-	return func(ctx context.Context, args []string, s *term.Streams) error {
-		path, err := worker.Find(s.Getenv)
-		if err != nil {
-			return err
-		}
-		code, err := worker.Exec(ctx, path, append([]string{name}, args...), s.In, s.Out, s.Err, workerEnv(s))
-		if err != nil {
-			return err
-		}
-		if code != 0 {
-			return &silentExit{code: code}
-		}
-		return nil
+// handOffCommand hands a command that lives on the SDK side (assume-aws)
+// over with the user's streams.
+func handOffCommand(name string) func(context.Context, []string, *term.Streams) error {
+	return func(_ context.Context, args []string, s *term.Streams) error {
+		return handOff(s, append([]string{name}, args...), nil)
 	}
 }
 
@@ -231,7 +213,7 @@ func runHelp(_ context.Context, args []string, s *term.Streams) error {
 		}
 		return usageErr("no help on %q: assume help lists the commands", strings.Join(args, " "))
 	}
-	io.WriteString(s.Out, usageText)
+	io.WriteString(s.Out, mainHelp())
 	return nil
 }
 

@@ -9,20 +9,36 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
+	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
-// simpleFlags parses a subcommand's flags (no interspersed "--" command).
-func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
-	fs := flags.New(name)
+// simpleFlags parses the flags of command name (no interspersed "--"
+// command) with its declaration (internal/commands); define binds the
+// flags the command reads. -h/--help prints the command's help.
+func simpleFlags(s *term.Streams, name string, args []string, define func(fs *flags.FlagSet)) ([]string, error) {
+	c := commands.Lookup(name)
+	if c == nil {
+		panic("cli: command " + name + " is not declared in internal/commands")
+	}
+	fs := c.FlagSet()
+	var help bool
+	fs.BindBool(&help, commands.Help.Long)
 	if define != nil {
 		define(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, usageErr("%s: %v", name, err)
+	}
+	if help {
+		if err := writeHelp(s.Out, c); err != nil {
+			return nil, err
+		}
+		return nil, &silentExit{code: ExitOK}
 	}
 	return fs.Args(), nil
 }
@@ -30,9 +46,9 @@ func simpleFlags(name string, args []string, define func(fs *flags.FlagSet)) ([]
 // runInit prints the shell function for a shell.
 func runInit(_ context.Context, args []string, s *term.Streams) error {
 	var autoRefresh, noCompletion bool
-	pos, err := simpleFlags("init", args, func(fs *flags.FlagSet) {
-		fs.Bool(&autoRefresh, "auto-refresh", "")
-		fs.Bool(&noCompletion, "no-completion", "")
+	pos, err := simpleFlags(s, "init", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&autoRefresh, "auto-refresh")
+		fs.BindBool(&noCompletion, "no-completion")
 	})
 	if err != nil {
 		return err
@@ -56,7 +72,7 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 	}
 	// The completion of the shell comes with the function (bash, zsh, fish,
 	// pwsh), unless --no-completion.
-	if c, ok := completionScripts[pos[0]]; ok && !noCompletion {
+	if c, ok := completionScript(pos[0]); ok && !noCompletion {
 		code += "\n" + c
 	}
 	_, err = io.WriteString(s.Out, code)
@@ -67,9 +83,9 @@ func runInit(_ context.Context, args []string, s *term.Streams) error {
 func runExplain(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON bool
 	var profile string
-	pos, err := simpleFlags("explain", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.String(&profile, "profile", "p")
+	pos, err := simpleFlags(s, "explain", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindString(&profile, "profile")
 	})
 	if err != nil {
 		return err
@@ -104,20 +120,22 @@ type processOutput struct {
 	SecretAccessKey string `json:"SecretAccessKey"`
 	SessionToken    string `json:"SessionToken,omitempty"`
 	Expiration      string `json:"Expiration,omitempty"`
+	AccountID       string `json:"AccountId,omitempty"`
 }
 
 // runCredentialProcess prints a profile's credentials in the
 // credential_process format for AWS SDKs and the AWS CLI.
 func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) error {
-	var profile, region, duration, mfaToken string
+	var profile, region, duration, mfaToken, mfaPrompt string
 	var refresh, debug bool
-	pos, err := simpleFlags("credential-process", args, func(fs *flags.FlagSet) {
-		fs.String(&profile, "profile", "p")
-		fs.String(&region, "region", "r")
-		fs.String(&duration, "duration", "d")
-		fs.String(&mfaToken, "mfa-token", "")
-		fs.Bool(&refresh, "refresh", "")
-		fs.Bool(&debug, "debug", "")
+	pos, err := simpleFlags(s, "credential-process", args, func(fs *flags.FlagSet) {
+		fs.BindString(&profile, "profile")
+		fs.BindString(&region, "region")
+		fs.BindString(&duration, "duration")
+		fs.BindString(&mfaToken, "mfa-token")
+		fs.BindString(&mfaPrompt, "mfa-prompt")
+		fs.BindBool(&refresh, "refresh")
+		fs.BindBool(&debug, "debug")
 	})
 	if err != nil {
 		return err
@@ -139,7 +157,7 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 		return err
 	}
 	r, err := resolveCredentials(ctx, s, plan, resolveRequest{
-		profile: profile, region: region, duration: dur, mfaToken: mfaToken, refresh: refresh, debug: debug,
+		profile: profile, region: region, duration: dur, mfaToken: mfaToken, mfaPrompt: mfaPrompt, refresh: refresh, debug: debug,
 	})
 	if err != nil {
 		return err
@@ -147,6 +165,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 	out := processOutput{Version: 1, AccessKeyID: r.accessKeyID, SecretAccessKey: r.secretAccessKey, SessionToken: r.sessionToken}
 	if !r.expires.IsZero() {
 		out.Expiration = r.expires.UTC().Format(time.RFC3339)
+	}
+	if chain.IsAccountID(r.accountID) {
+		out.AccountID = r.accountID
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -160,9 +181,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *term.Streams) e
 // left.
 func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, debug bool
-	pos, err := simpleFlags("whoami", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&debug, "debug", "")
+	pos, err := simpleFlags(s, "whoami", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&debug, "debug")
 	})
 	if err != nil {
 		return err
@@ -172,7 +193,7 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 	}
 	akid, secret := s.Getenv("AWS_ACCESS_KEY_ID"), s.Getenv("AWS_SECRET_ACCESS_KEY")
 	// Under `assume PROFILE --exec` the credentials come from an endpoint,
-	// which the worker asks.
+	// which assume-aws asks.
 	fromEndpoint := (akid == "" || secret == "") && s.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != ""
 	if (akid == "" || secret == "") && !fromEndpoint {
 		return withCode(ExitUsage, errors.New("no AWS credentials in this shell"), "run assume PROFILE first")
@@ -199,30 +220,25 @@ func runWhoami(ctx context.Context, args []string, s *term.Streams) error {
 			"run assume "+orPlaceholder(profile)+" again")
 	}
 	region := pickRegion("", nil, s.Getenv)
-	path, err := worker.Find(s.Getenv)
-	if err != nil {
-		return err
-	}
-	wreq := &worker.Request{Op: worker.OpWhoami, Region: region, Debug: debug}
+	wreq := &awsproc.WhoamiRequest{Region: region, Debug: debug}
 	if !fromEndpoint {
-		wreq.Credentials = &worker.Credentials{
+		wreq.Credentials = &awsproc.Credentials{
 			AccessKeyID: akid, SecretAccessKey: secret, SessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 		}
 	}
-	resp, err := worker.Call(ctx, path, wreq, s.In, s.Err, s.Err, workerEnv(s))
-	var we *worker.Error
+	id, err := assumeAWS(s).Whoami(ctx, wreq)
+	var we *awsproc.Error
 	if errors.As(err, &we) && we.Code == ExitAuth {
-		// The worker's hints are about profiles; here the keys came from
+		// assume-aws's hints are about profiles; here the keys came from
 		// the environment.
 		return withCode(ExitAuth, errors.New(we.Message), "run assume "+orPlaceholder(profile)+" again for fresh credentials")
 	}
 	if err != nil {
 		return err
 	}
-	if fromEndpoint && resp.Credentials != nil {
-		expires = resp.Credentials.Expiration
+	if fromEndpoint {
+		expires = id.Expiration
 	}
-	id := resp.Identity
 	if asJSON {
 		out := map[string]any{"arn": id.ARN, "account": id.Account, "user_id": id.UserID,
 			"profile": profile, "region": region}

@@ -7,48 +7,26 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
 )
 
 // completionShells are the shells `assume completion` writes a script for.
 var completionShells = []string{"bash", "zsh", "fish", "pwsh"}
 
-// printFormats are the values of --print.
-var printFormats = []string{"sh", "fish", "pwsh", "json"}
-
-// commandFlags are the flags each command accepts, for completion; the key
-// "" is the main command (assume PROFILE).
-var commandFlags = map[string][]string{
-	"": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--exec", "--static",
-		"--auto-refresh", "--print", "--unset", "--debug", "--help", "--version",
-		"--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name",
-		"--console", "--service", "--destination", "--url", "--shell", "--export", "--as", "--force", "--env"},
-	"console":            {"--service", "--destination", "--region", "--duration", "--url", "--debug", "--help"},
-	"doctor":             {"--json", "--offline", "--help"},
-	"settings":           {"--json", "--help"},
-	"creds":              {"--help"},
-	"ls":                 {"--json", "--help"},
-	"explain":            {"--json", "--profile"},
-	"whoami":             {"--json", "--debug"},
-	"credential-process": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug"},
-	"serve": {"--profile", "--region", "--duration", "--mfa-token", "--refresh", "--debug", "--print",
-		"--addr", "--sso", "--sso-start-url", "--sso-region", "--account-id", "--role-name"},
-	"init": {"--auto-refresh", "--no-completion"},
-	"sso":  {"--sso-session", "--profile", "--help"},
-}
-
 // runCompletion prints the completion script of a shell.
 func runCompletion(_ context.Context, args []string, s *term.Streams) error {
-	pos, err := simpleFlags("completion", args, func(*flags.FlagSet) {})
+	pos, err := simpleFlags(s, "completion", args, func(*flags.FlagSet) {})
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return usageErr("completion needs a shell: assume completion %s", strings.Join(completionShells, "|"))
 	}
-	script, ok := completionScripts[pos[0]]
+	script, ok := completionScript(pos[0])
 	if !ok {
 		return usageErr("completion: unknown shell %q (one of %s)", pos[0], strings.Join(completionShells, ", "))
 	}
@@ -56,19 +34,24 @@ func runCompletion(_ context.Context, args []string, s *term.Streams) error {
 	return err
 }
 
-// runComplete is the hidden `assume __complete TOPIC [ARG]` the completion
-// scripts call. It prints candidates one per line and never fails loudly:
-// a broken config simply completes nothing.
+// runComplete is the hidden `assume __complete TOPIC [ARG...]` the
+// completion scripts call. It prints candidates one per line and never fails
+// loudly: a broken config simply completes nothing.
 //
-// Topics: profiles, sso-sessions, flags [COMMAND], args [COMMAND].
+// Topics: profiles, sso-sessions, services, flags [COMMAND [SUBCOMMAND]],
+// args [COMMAND [SUBCOMMAND]]. The flags come from the commands'
+// declarations (internal/commands).
 func runComplete(_ context.Context, args []string, s *term.Streams) error {
 	if len(args) == 0 {
 		return usageErr("__complete needs a topic")
 	}
 	var words []string
-	arg := ""
+	arg, sub := "", ""
 	if len(args) > 1 {
 		arg = args[1]
+	}
+	if len(args) > 2 {
+		sub = args[2]
 	}
 	switch args[0] {
 	case "profiles":
@@ -80,12 +63,9 @@ func runComplete(_ context.Context, args []string, s *term.Streams) error {
 			words = append(words, sv.Name)
 		}
 	case "flags":
-		if !isCommand(arg) {
-			arg = "" // a profile or a flag: the main command's flags
-		}
-		words = commandFlags[arg]
+		words = completeFlags(arg, sub)
 	case "args":
-		words = completeArgs(s, arg)
+		words = completeArgs(s, arg, sub)
 	default:
 		return usageErr("__complete: unknown topic %q", args[0])
 	}
@@ -98,15 +78,42 @@ func runComplete(_ context.Context, args []string, s *term.Streams) error {
 	return err
 }
 
+// command finds the command a completion is for: the first word, when it is
+// a command (else nil: a profile or a flag).
+func command(word string) *commands.Command {
+	if word == "" || strings.Contains(word, " ") {
+		return nil
+	}
+	return commands.Lookup(word)
+}
+
+// completeFlags lists the flags of command cmd ("" or a profile: assume
+// PROFILE's), of its subcommand sub when sub is one, else of all its
+// subcommands.
+func completeFlags(cmd, sub string) []string {
+	c := command(cmd)
+	if c == nil {
+		c = &commands.Main
+	}
+	if sc := c.Subcommand(sub); sc != nil {
+		c = sc
+	}
+	var words []string
+	for _, f := range c.AllFlags() {
+		words = append(words, "--"+f.Long)
+	}
+	return words
+}
+
 // completeArgs lists the positional words after command cmd ("": the
-// first word, a command or a profile).
-func completeArgs(s *term.Streams, cmd string) []string {
+// first word, a command or a profile) and its subcommand sub.
+func completeArgs(s *term.Streams, cmd, sub string) []string {
 	switch {
 	case cmd == "":
 		var words []string
-		for _, c := range commands() {
-			if !strings.HasPrefix(c.name, "__") {
-				words = append(words, c.name)
+		for i := range commands.All {
+			if c := &commands.All[i]; !c.Hidden() {
+				words = append(words, c.Name)
 			}
 		}
 		return append(words, completeProfiles(s)...)
@@ -114,36 +121,38 @@ func completeArgs(s *term.Streams, cmd string) []string {
 		// assume --refresh PROFILE: a command can only come first.
 		return completeProfiles(s)
 	}
-	switch cmd {
-	case "init":
-		return []string{"bash", "zsh", "fish", "pwsh", "nu"}
-	case "completion":
-		return completionShells
-	case "explain", "serve", "credential-process", "console":
-		return completeProfiles(s)
-	case "settings":
+	c := command(cmd)
+	switch {
+	case c == nil:
+		return nil
+	case c.Name == "settings":
+		if sub != "" {
+			return settingsCompletions([]string{sub})
+		}
 		return settingsCompletions(nil)
-	case "creds":
-		return []string{"add", "import", "ls", "rm", "export", "rotate"}
-	case "sso":
-		return []string{"login", "logout", "ls", "populate"}
-	case "help":
+	case c.Name == "help":
 		words := []string{"exit-codes"}
-		for _, h := range helpTopics {
-			words = append(words, h.name)
+		for i := range commands.All {
+			if h, ok := lookupHelp(commands.All[i].Name); ok && h == &commands.All[i] {
+				words = append(words, h.Name)
+			}
+		}
+		return words
+	case len(c.Sub) > 0:
+		if sc := c.Subcommand(sub); sc != nil {
+			c = sc
+			break
+		}
+		words := make([]string, 0, len(c.Sub))
+		for i := range c.Sub {
+			words = append(words, c.Sub[i].Word())
 		}
 		return words
 	}
-	return nil
-}
-
-func isCommand(name string) bool {
-	for _, c := range commands() {
-		if c.name == name {
-			return true
-		}
+	if c.ArgKind == flags.CompleteProfiles {
+		return completeProfiles(s)
 	}
-	return false
+	return c.Args
 }
 
 // completeProfiles lists the profile names: a scan of the section headers,
@@ -173,10 +182,73 @@ func completeSSOSessions(s *term.Streams) []string {
 	return names
 }
 
-// completionScripts are the scripts of `assume completion SHELL`. Every
-// list they complete comes from `assume __complete`, so they never go
-// stale; only the flags that take a value are spelled out here.
-var completionScripts = map[string]string{
+// completionScript is the script of `assume completion SHELL`. Every list
+// it completes comes from `assume __complete`, so it never goes stale; the
+// flags that take a value are filled in from the commands' declarations.
+func completionScript(sh string) (string, bool) {
+	t, ok := completionTemplates[sh]
+	if !ok {
+		return "", false
+	}
+	var pairs []string
+	for _, kind := range []string{flags.CompleteProfiles, flags.CompleteSSOSessions, flags.CompleteServices,
+		flags.CompletePrint, flags.CompleteFiles, ""} {
+		names := valueFlags(kind)
+		if sh == "pwsh" && kind == "" {
+			names = append(valueFlags(flags.CompleteFiles), names...) // no file completion there
+		}
+		var list string
+		switch sh {
+		case "bash", "zsh":
+			list = strings.Join(names, "|")
+		case "fish":
+			list = strings.Join(names, " ")
+		case "pwsh":
+			list = "'" + strings.Join(names, "', '") + "'"
+		}
+		if kind == "" {
+			kind = "none"
+		}
+		pairs = append(pairs, "{{"+kind+"}}", list)
+	}
+	formats := shell.PrintFormats()
+	switch sh {
+	case "bash":
+		pairs = append(pairs, "{{formats}}", "$'"+strings.Join(formats, `\n`)+"'")
+	case "zsh", "fish":
+		pairs = append(pairs, "{{formats}}", strings.Join(formats, " "))
+	case "pwsh":
+		pairs = append(pairs, "{{formats}}", "'"+strings.Join(formats, "', '")+"'")
+	}
+	return strings.NewReplacer(pairs...).Replace(t), true
+}
+
+// valueFlags lists every flag (-s and --long) that takes a value completed
+// the way kind says ("": nothing to complete), over all commands.
+func valueFlags(kind string) []string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	commands.Each(func(c *commands.Command) {
+		for _, f := range c.OwnFlags() {
+			if !f.TakesValue() || f.Complete != kind {
+				continue
+			}
+			if f.Short != "" {
+				add("-" + f.Short)
+			}
+			add("--" + f.Long)
+		}
+	})
+	return names
+}
+
+var completionTemplates = map[string]string{
 	"bash": `# assume completion for bash. Load it with
 #   eval "$(assume completion bash)"
 # in ~/.bashrc, or save it as ~/.local/share/bash-completion/completions/assume.
@@ -184,6 +256,8 @@ _assume_complete() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="" sub="" i
     (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
     (( COMP_CWORD > 1 )) && sub="${COMP_WORDS[1]}"
+    local sub2=""
+    (( COMP_CWORD > 2 )) && sub2="${COMP_WORDS[2]}"
     for (( i = 1; i < COMP_CWORD; i++ )); do
         if [[ "${COMP_WORDS[i]}" == "--" ]]; then
             compopt -o default 2>/dev/null
@@ -193,21 +267,21 @@ _assume_complete() {
     done
     local IFS=$'\n' words
     case "$prev" in
-        -p|--profile) words="$(command assume __complete profiles 2>/dev/null)" ;;
-        --sso-session) words="$(command assume __complete sso-sessions 2>/dev/null)" ;;
-        --print) words=$'sh\nfish\npwsh\njson' ;;
-        -s|--service) words="$(command assume __complete services 2>/dev/null)" ;;
-        --env)
+        {{profiles}}) words="$(command assume __complete profiles 2>/dev/null)" ;;
+        {{sso-sessions}}) words="$(command assume __complete sso-sessions 2>/dev/null)" ;;
+        {{print}}) words={{formats}} ;;
+        {{services}}) words="$(command assume __complete services 2>/dev/null)" ;;
+        {{files}})
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0 ;;
-        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr|--as|--destination)
+        {{none}})
             COMPREPLY=()
             return 0 ;;
         *)
             if [[ "$cur" == -* ]]; then
-                words="$(command assume __complete flags "$sub" 2>/dev/null)"
+                words="$(command assume __complete flags "$sub" "$sub2" 2>/dev/null)"
             else
-                words="$(command assume __complete args "$sub" 2>/dev/null)"
+                words="$(command assume __complete args "$sub" "$sub2" 2>/dev/null)"
             fi ;;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -222,24 +296,26 @@ complete -F _assume_complete assume
 _assume() {
     local cur="${words[CURRENT]}" prev="${words[CURRENT-1]}" sub=""
     (( CURRENT > 2 )) && sub="${words[2]}"
+    local sub2=""
+    (( CURRENT > 3 )) && sub2="${words[3]}"
     if (( ${words[(I)--]} > 1 && ${words[(I)--]} < CURRENT )); then
         _files
         return
     fi
     local -a cands
     case "$prev" in
-        -p|--profile) cands=(${(f)"$(command assume __complete profiles 2>/dev/null)"}) ;;
-        --sso-session) cands=(${(f)"$(command assume __complete sso-sessions 2>/dev/null)"}) ;;
-        --print) cands=(sh fish pwsh json) ;;
-        -s|--service) cands=(${(f)"$(command assume __complete services 2>/dev/null)"}) ;;
-        --env) _files; return ;;
-        -r|--region|-d|--duration|--mfa-token|--sso-start-url|--sso-region|--account-id|--role-name|--addr|--as|--destination)
+        {{profiles}}) cands=(${(f)"$(command assume __complete profiles 2>/dev/null)"}) ;;
+        {{sso-sessions}}) cands=(${(f)"$(command assume __complete sso-sessions 2>/dev/null)"}) ;;
+        {{print}}) cands=({{formats}}) ;;
+        {{services}}) cands=(${(f)"$(command assume __complete services 2>/dev/null)"}) ;;
+        {{files}}) _files; return ;;
+        {{none}})
             return 1 ;;
         *)
             if [[ "$cur" == -* ]]; then
-                cands=(${(f)"$(command assume __complete flags "$sub" 2>/dev/null)"})
+                cands=(${(f)"$(command assume __complete flags "$sub" "$sub2" 2>/dev/null)"})
             else
-                cands=(${(f)"$(command assume __complete args "$sub" 2>/dev/null)"})
+                cands=(${(f)"$(command assume __complete args "$sub" "$sub2" 2>/dev/null)"})
             fi ;;
     esac
     compadd -- "${cands[@]}"
@@ -259,28 +335,32 @@ function __assume_complete
     if test (count $tokens) -ge 2
         set sub $tokens[2]
     end
+    set -l sub2 ''
+    if test (count $tokens) -ge 3
+        set sub2 $tokens[3]
+    end
     if contains -- -- $tokens[2..-1]
         __fish_complete_path $cur
         return
     end
     switch $prev
-        case -p --profile
+        case {{profiles}}
             command assume __complete profiles 2>/dev/null
-        case --sso-session
+        case {{sso-sessions}}
             command assume __complete sso-sessions 2>/dev/null
-        case --print
-            printf '%s\n' sh fish pwsh json
-        case -s --service
+        case {{print}}
+            printf '%s\n' {{formats}}
+        case {{services}}
             command assume __complete services 2>/dev/null
-        case --env
+        case {{files}}
             __fish_complete_path $cur
-        case -r --region -d --duration --mfa-token --sso-start-url --sso-region --account-id --role-name --addr --as --destination
+        case {{none}}
             return
         case '*'
             if string match -q -- '-*' $cur
-                command assume __complete flags $sub 2>/dev/null
+                command assume __complete flags $sub $sub2 2>/dev/null
             else
-                command assume __complete args $sub 2>/dev/null
+                command assume __complete args $sub $sub2 2>/dev/null
             end
     end
 end
@@ -303,16 +383,17 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     }
     $prev = if ($elems.Count -gt 0) { $elems[-1] } else { '' }
     $sub = if ($elems.Count -ge 2) { $elems[1] } else { '' }
+    $sub2 = if ($elems.Count -ge 3) { $elems[2] } else { '' }
     if ($elems -contains '--') { return }
     $cands = switch ($prev) {
-        { $_ -in '-p', '--profile' } { & $exe __complete profiles 2>$null; break }
-        '--sso-session' { & $exe __complete sso-sessions 2>$null; break }
-        '--print' { 'sh', 'fish', 'pwsh', 'json'; break }
-        { $_ -in '-s', '--service' } { & $exe __complete services 2>$null; break }
-        { $_ -in '-r', '--region', '-d', '--duration', '--mfa-token', '--sso-start-url', '--sso-region', '--account-id', '--role-name', '--addr', '--as', '--destination', '--env' } { break }
+        { $_ -in {{profiles}} } { & $exe __complete profiles 2>$null; break }
+        { $_ -in {{sso-sessions}} } { & $exe __complete sso-sessions 2>$null; break }
+        { $_ -in {{print}} } { {{formats}}; break }
+        { $_ -in {{services}} } { & $exe __complete services 2>$null; break }
+        { $_ -in {{none}} } { break }
         default {
-            if ($wordToComplete.StartsWith('-')) { & $exe __complete flags $sub 2>$null }
-            else { & $exe __complete args $sub 2>$null }
+            if ($wordToComplete.StartsWith('-')) { & $exe __complete flags $sub $sub2 2>$null }
+            else { & $exe __complete args $sub $sub2 2>$null }
         }
     }
     $cands | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/browser"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // consoleOptions are the console flags of `assume PROFILE -c` and
@@ -58,32 +59,21 @@ func openConsole(ctx context.Context, s *term.Streams, t consoleTarget, o consol
 	if err != nil {
 		return err
 	}
-	path, err := worker.Find(s.Getenv)
-	if err != nil {
-		return err
-	}
 	name := t.profile
 	if name == "" {
 		name = "assume"
 	}
-	resp, err := worker.Call(ctx, path, &worker.Request{
-		Op:     worker.OpConsole,
+	c, err := assumeAWS(s).Console(ctx, &awsproc.ConsoleRequest{
 		Region: t.creds.region,
 		Debug:  o.debug,
-		Credentials: &worker.Credentials{
+		Credentials: awsproc.Credentials{
 			AccessKeyID: t.creds.accessKeyID, SecretAccessKey: t.creds.secretAccessKey,
 			SessionToken: t.creds.sessionToken, Expiration: t.creds.expires,
 		},
-		Console: &worker.ConsoleRequest{
-			Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
-		},
-	}, s.In, s.Err, s.Err, workerEnv(s))
+		Destination: dest, Partition: partition, SessionDuration: o.duration, FederationName: name,
+	})
 	if err != nil {
 		return err
-	}
-	c := resp.Console
-	if c == nil || c.URL == "" {
-		return errors.New("assume-aws answered without a sign-in URL")
 	}
 	what := consoleWhat(t, o)
 	if c.Federated {
@@ -269,7 +259,7 @@ func consoleForPlan(ctx context.Context, s *term.Streams, plan *chain.Plan, req 
 // credentials of this shell.
 func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 	var o assumeOptions
-	pos, err := o.parse("console", args, 1)
+	pos, err := o.parse(commands.Lookup("console"), args, 1)
 	if err != nil {
 		return err
 	}
@@ -277,16 +267,16 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 		return writeConsoleHelp(s.Out)
 	}
 	if len(pos) == 1 {
-		if o.profile != "" && o.profile != pos[0] {
-			return usageErr("two profiles given: %q and --profile %q", pos[0], o.profile)
+		if o.Profile != "" && o.Profile != pos[0] {
+			return usageErr("two profiles given: %q and --profile %q", pos[0], o.Profile)
 		}
-		o.profile = pos[0]
+		o.Profile = pos[0]
 	}
 	if o.exec || o.unset || o.print != "" || o.shell {
 		return usageErr("assume console opens the console only; to also set credentials: assume PROFILE -c --shell")
 	}
 	o.console = true
-	if o.profile != "" || o.sso {
+	if o.Profile != "" || o.SSO {
 		return runAssumeParsed(ctx, s, &o)
 	}
 	co, err := o.consoleOptions()
@@ -303,11 +293,11 @@ func runConsole(ctx context.Context, args []string, s *term.Streams) error {
 				"run assume "+orPlaceholder(s.Getenv("AWS_PROFILE"))+" again")
 		}
 	}
-	if err := checkPartition(pickRegion(o.region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
+	if err := checkPartition(pickRegion(o.Region, nil, s.Getenv), "this shell", nil, s.Getenv); err != nil {
 		return err
 	}
 	res := &resolved{
-		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.region, nil, s.Getenv),
+		profile: s.Getenv("AWS_PROFILE"), region: pickRegion(o.Region, nil, s.Getenv),
 		accessKeyID: akid, secretAccessKey: secret, sessionToken: s.Getenv("AWS_SESSION_TOKEN"),
 	}
 	t := consoleTargetFor(s, res.profile, res)

@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 const (
@@ -56,8 +56,8 @@ func runCreds(ctx context.Context, args []string, s *term.Streams) error {
 }
 
 // oneProfile parses a subcommand that takes exactly one profile.
-func oneProfile(name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
-	pos, err := simpleFlags("creds "+name, args, define)
+func oneProfile(s *term.Streams, name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
+	pos, err := simpleFlags(s, "creds "+name, args, define)
 	if err != nil {
 		return "", err
 	}
@@ -90,9 +90,9 @@ func keychainErr(op string, err error) error {
 
 func credsAdd(s *term.Streams, args []string) error {
 	var useStdin, force bool
-	profile, err := oneProfile("add", args, func(fs *flags.FlagSet) {
-		fs.Bool(&useStdin, "stdin", "")
-		fs.Bool(&force, "force", "")
+	profile, err := oneProfile(s, "add", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&useStdin, "stdin")
+		fs.BindBool(&force, "force")
 	})
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
 
 func credsImport(s *term.Streams, args []string) error {
 	var yes bool
-	profile, err := oneProfile("import", args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	profile, err := oneProfile(s, "import", args, func(fs *flags.FlagSet) { fs.BindBool(&yes, "yes") })
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ type credRow struct {
 
 func credsLs(s *term.Streams, args []string) error {
 	var asJSON bool
-	pos, err := simpleFlags("creds ls", args, func(fs *flags.FlagSet) { fs.Bool(&asJSON, "json", "") })
+	pos, err := simpleFlags(s, "creds ls", args, func(fs *flags.FlagSet) { fs.BindBool(&asJSON, "json") })
 	if err != nil {
 		return err
 	}
@@ -381,7 +381,7 @@ func dropStoredProcess(cfgPath, profile string) error {
 // storedProfile parses `creds rm|export PROFILE [--yes]` and reads the
 // profile's stored keys.
 func storedProfile(s *term.Streams, name string, args []string) (profile string, yes bool, st vault.Store, k secretstore.UserKeys, err error) {
-	profile, err = oneProfile(name, args, func(fs *flags.FlagSet) { fs.Bool(&yes, "yes", "y") })
+	profile, err = oneProfile(s, name, args, func(fs *flags.FlagSet) { fs.BindBool(&yes, "yes") })
 	if err != nil {
 		return
 	}
@@ -444,22 +444,14 @@ func credsExport(s *term.Streams, args []string) error {
 
 func credsRotate(ctx context.Context, s *term.Streams, args []string) error {
 	var debug bool
-	profile, err := oneProfile("rotate", args, func(fs *flags.FlagSet) { fs.Bool(&debug, "debug", "") })
+	profile, err := oneProfile(s, "rotate", args, func(fs *flags.FlagSet) { fs.BindBool(&debug, "debug") })
 	if err != nil {
 		return err
 	}
-	path, err := worker.Find(s.Getenv)
+	r, err := assumeAWS(s).Rotate(ctx, &awsproc.RotateRequest{Profile: profile, Debug: debug,
+		Region: pickRegion("", nil, s.Getenv), Prompt: true})
 	if err != nil {
 		return err
-	}
-	resp, err := worker.Call(ctx, path, &worker.Request{Op: worker.OpRotate, Profile: profile, Debug: debug,
-		Region: pickRegion("", nil, s.Getenv), Prompt: true}, s.In, s.Err, s.Err, workerEnv(s))
-	if err != nil {
-		return err
-	}
-	r := resp.Rotation
-	if r == nil {
-		return errors.New("assume-aws answered without a rotation result")
 	}
 	s.Noticef("rotated the access key of profile %s (%s): %s is stored and works; %s is deleted", profile, r.UserARN, r.NewAccessKeyID, r.OldAccessKeyID)
 	if r.Warning != "" {

@@ -4,19 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/doctor"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // useColor says whether output to a stream may be coloured: never with
@@ -40,9 +39,9 @@ func useColor(s *term.Streams, tty bool) bool {
 // keychain, the clock and the cached sessions, and explains each problem.
 func runDoctor(ctx context.Context, args []string, s *term.Streams) error {
 	var asJSON, offline bool
-	pos, err := simpleFlags("doctor", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&offline, "offline", "")
+	pos, err := simpleFlags(s, "doctor", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&offline, "offline")
 	})
 	if err != nil {
 		return err
@@ -118,20 +117,13 @@ func displayPath(p, home string) string {
 	return p
 }
 
-// measureSkew asks the worker for the clock skew against STS.
+// measureSkew asks assume-aws for the clock skew against STS.
 func measureSkew(ctx context.Context, s *term.Streams) (time.Duration, error) {
-	path, err := worker.Find(s.Getenv)
+	resp, err := assumeAWS(s).Clock(ctx, &awsproc.ClockRequest{Region: pickRegion("", nil, s.Getenv)})
 	if err != nil {
 		return 0, err
 	}
-	resp, err := worker.Call(ctx, path, &worker.Request{Op: worker.OpClock, Region: pickRegion("", nil, s.Getenv)}, nil, nil, nil, workerEnv(s))
-	if err != nil {
-		return 0, err
-	}
-	if resp.Skew == nil {
-		return 0, fmt.Errorf("no clock reading from %s", worker.Executable)
-	}
-	return *resp.Skew, nil
+	return resp.Skew, nil
 }
 
 // probeKeychain checks that the keychain answers, without prompting.

@@ -7,32 +7,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
-	"github.com/assume-cli/assume/internal/flags"
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
-)
-
-// Commands of assume-aws that take a request on the private channel and
-// then run on as servers.
-const (
-	workerExec     = "exec"     // assume PROFILE --exec (credentials endpoint)
-	workerEndpoint = "endpoint" // assume serve PROFILE
 )
 
 // endpointRequest is the request handed to assume-aws for exec and serve.
-func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *worker.Request {
-	return &worker.Request{
-		Op:       "endpoint",
-		Profile:  req.profile,
-		SSO:      req.sso,
-		Region:   pickRegion(req.region, plan, s.Getenv),
-		Duration: req.duration,
-		MFAToken: req.mfaToken,
-		Refresh:  req.refresh,
-		Debug:    req.debug,
-		Prompt:   !req.noPrompt,
+func endpointRequest(s *term.Streams, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
+	return &awsproc.ResolveRequest{
+		Profile:   req.profile,
+		SSO:       req.sso,
+		Region:    pickRegion(req.region, plan, s.Getenv),
+		Duration:  req.duration,
+		MFAToken:  req.mfaToken,
+		MFAPrompt: req.mfaPrompt,
+		Refresh:   req.refresh,
+		Debug:     req.debug,
+		Prompt:    !req.noPrompt,
 	}
 }
 
@@ -45,9 +38,9 @@ func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []
 		return err
 	}
 	if req.debug {
-		s.Noticef("debug: --exec: handing over to %s, which serves the credentials to %s through an endpoint", worker.Executable, argv[0])
+		s.Noticef("debug: --exec: handing over to %s, which serves the credentials to %s through an endpoint", awsproc.Executable, argv[0])
 	}
-	return handOff(s, append([]string{workerExec, "--"}, argv...), endpointRequest(s, plan, req))
+	return handOff(s, append([]string{awsproc.CmdExec, "--"}, argv...), endpointRequest(s, plan, req))
 }
 
 // runServe runs `assume serve PROFILE`: a credentials endpoint on loopback
@@ -55,29 +48,21 @@ func execEndpoint(s *term.Streams, plan *chain.Plan, req resolveRequest, argv []
 func runServe(_ context.Context, args []string, s *term.Streams) error {
 	var o assumeOptions
 	var addr string
-	pos, err := simpleFlags("serve", args, func(fs *flags.FlagSet) {
-		fs.String(&o.profile, "profile", "p")
-		fs.String(&o.region, "region", "r")
-		fs.String(&o.duration, "duration", "d")
-		fs.String(&o.mfaToken, "mfa-token", "")
-		fs.Bool(&o.refresh, "refresh", "")
-		fs.Bool(&o.debug, "debug", "")
-		fs.String(&o.print, "print", "")
-		fs.String(&addr, "addr", "")
-		fs.Bool(&o.sso, "sso", "")
-		fs.String(&o.ssoStartURL, "sso-start-url", "")
-		fs.String(&o.ssoRegion, "sso-region", "")
-		fs.String(&o.ssoAccountID, "account-id", "")
-		fs.String(&o.ssoRoleName, "role-name", "")
-	})
+	fs := commands.Lookup("serve").FlagSet()
+	o.bind(fs)
+	fs.BindString(&addr, commands.Addr.Long)
+	if err := fs.Parse(args); err != nil {
+		return usageErr("serve: %v", err)
+	}
+	if len(fs.Args()) > 1 {
+		return usageErr("serve takes one profile")
+	}
+	err := o.TakeProfile(fs.Args())
+	if err == nil {
+		err = o.AdHocSSO.Check(o.Profile)
+	}
 	if err != nil {
 		return err
-	}
-	switch {
-	case len(pos) == 1 && o.profile == "":
-		o.profile = pos[0]
-	case len(pos) > 0:
-		return usageErr("serve takes one profile")
 	}
 	if o.print == "" {
 		o.print = shell.Sh
@@ -86,29 +71,30 @@ func runServe(_ context.Context, args []string, s *term.Streams) error {
 		return usageErr("unknown --print format %q: use one of %s", o.print, strings.Join(shell.PrintFormats(), ", "))
 	}
 	var plan *chain.Plan
-	var adhoc *worker.AdHocSSO
+	var adhoc *awsproc.AdHocSSO
 	switch {
-	case o.sso && o.profile != "":
-		return usageErr("--sso takes no profile: it names the role with --sso-start-url, --sso-region, --account-id and --role-name")
-	case o.sso:
-		adhoc = &worker.AdHocSSO{StartURL: o.ssoStartURL, Region: o.ssoRegion, AccountID: o.ssoAccountID, RoleName: o.ssoRoleName}
+	case o.SSO:
+		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
-	case o.profile == "":
+	case o.Profile == "":
 		return usageErr("serve needs a profile: assume serve PROFILE [--print sh|fish|pwsh|json]")
 	default:
-		plan, err = loadPlan(s, o.profile)
+		plan, err = loadPlan(s, o.Profile)
 	}
 	if err != nil {
 		return err
 	}
-	dur, err := parseDuration(o.duration)
+	dur, err := parseDuration(o.Duration)
 	if err != nil {
 		return err
 	}
-	req := resolveRequest{profile: o.profile, region: o.region, duration: dur, mfaToken: o.mfaToken,
-		refresh: o.refresh, debug: o.debug, sso: adhoc}
-	wargs := []string{workerEndpoint, "--print", o.print}
+	req := resolveRequest{profile: o.Profile, region: o.Region, duration: dur, mfaToken: o.MFAToken,
+		mfaPrompt: o.MFAPrompt, refresh: o.Refresh, debug: o.Debug, sso: adhoc}
+	if err := req.check(); err != nil {
+		return err
+	}
+	wargs := []string{awsproc.CmdEndpoint, "--print", o.print}
 	if addr != "" {
 		wargs = append(wargs, "--addr", addr)
 	}

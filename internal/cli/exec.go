@@ -2,14 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"os/exec"
-	"os/signal"
-	"syscall"
 
+	"github.com/assume-cli/assume/internal/sigrelay"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -27,60 +23,24 @@ func runExec(ctx context.Context, s *term.Streams, vs varSet, argv []string) err
 
 	// The child shares our terminal, so Ctrl-C reaches it directly; we only
 	// relay signals that were sent to us alone, and stay alive until it exits.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, forwardedSignals...)
-	defer signal.Stop(sigs)
-	relaying.Add(1)
-	defer relaying.Add(-1)
-	if err := cmd.Start(); err != nil {
-		return withCode(126, fmt.Errorf("cannot run %q: %v", argv[0], err))
+	status, err := sigrelay.Run(cmd)
+	if err != nil {
+		return withCode(sigrelay.CannotRun, fmt.Errorf("cannot run %q: %v", argv[0], err))
 	}
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case sig := <-sigs:
-				if sig != os.Interrupt { // SIGINT already went to the whole process group
-					cmd.Process.Signal(sig)
-				}
-			case <-done:
-				return
-			}
-		}
-	}()
-	err = cmd.Wait()
-	close(done)
-	if err == nil {
-		return nil
+	if status != 0 {
+		return &silentExit{code: status}
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code := ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = 128 + int(ws.Signal())
-		}
-		return &silentExit{code: code}
-	}
-	return err
+	return nil
 }
 
 // lookCommand finds the command to run: exit 127 when it does not exist,
 // 126 when it cannot be run (e.g. not executable), as a shell reports them.
 func lookCommand(name string) (string, error) {
-	path, err := exec.LookPath(name)
-	switch {
-	case err == nil:
-		return path, nil
-	case errors.Is(err, exec.ErrNotFound):
-		return "", withCode(127, fmt.Errorf("cannot run %q: not found on PATH", name))
-	case errors.Is(err, fs.ErrNotExist):
-		return "", withCode(127, fmt.Errorf("cannot run %q: no such file", name))
+	path, status, err := sigrelay.LookPath(name)
+	if err != nil {
+		return "", withCode(status, err)
 	}
-	var ee *exec.Error
-	if errors.As(err, &ee) {
-		err = ee.Err
-	}
-	return "", withCode(126, fmt.Errorf("cannot run %q: %v", name, err))
+	return path, nil
 }
 
 // silentExit ends assume with a code and prints nothing (the child already

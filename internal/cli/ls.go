@@ -44,9 +44,9 @@ type sessionLookup func(plan *chain.Plan) (state string, expires time.Time)
 // runLs lists the profiles.
 func runLs(_ context.Context, args []string, s *term.Streams) error {
 	var asJSON, help bool
-	pos, err := simpleFlags("ls", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&help, "help", "h")
+	pos, err := simpleFlags(s, "ls", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&help, "help")
 	})
 	if err != nil {
 		return err

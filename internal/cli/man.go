@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -40,9 +41,8 @@ func manPage() string {
 	w(".TH ASSUME 1 \"\" \"assume\" \"User Commands\"\n")
 	w(".SH NAME\nassume \\- get temporary AWS credentials for a profile into this shell\n")
 	w(".SH SYNOPSIS\n.nf\n")
-	usage := usageText[strings.Index(usageText, "Usage:\n")+len("Usage:\n"):]
-	usage = usage[:strings.Index(usage, "\n\n")]
-	for _, l := range strings.Split(usage, "\n") {
+	usage := usageHead[strings.Index(usageHead, "Usage:\n")+len("Usage:\n"):]
+	for _, l := range strings.Split(strings.TrimRight(usage, "\n"), "\n") {
 		// The descriptions start in column 41.
 		if len(l) > 41 {
 			l = l[:41]
@@ -53,34 +53,34 @@ func manPage() string {
 		}
 	}
 	w(".fi\n")
-	w(".SH DESCRIPTION\n", roffEscape(strings.SplitN(usageText, "\n", 2)[0]), "\n")
+	w(".SH DESCRIPTION\n", roffEscape(strings.SplitN(usageHead, "\n", 2)[0]), "\n")
 	w(".PP\nThe shell function of \\fBassume init\\fR applies the credentials to the current shell; see \\fBinit\\fR below.\n")
 	w(".SH OPTIONS\n.nf\n")
-	if i := strings.Index(usageText, "Flags:\n"); i >= 0 {
-		rest := usageText[i+len("Flags:\n"):]
-		if j := strings.Index(rest, "\n\n"); j >= 0 {
-			rest = rest[:j]
-		}
-		w(roffEscape(rest), "\n")
-	}
+	var fl strings.Builder
+	writeFlagLines(&fl, commands.Main.OwnFlags())
+	w(roffEscape(strings.TrimRight(fl.String(), "\n")), "\n")
 	w(".fi\n")
 	w(".SH COMMANDS\n")
-	for _, h := range helpTopics {
-		w(".SS ", strings.ToUpper(h.name), "\n.nf\n")
-		for _, u := range h.usage {
+	for i := range commands.All {
+		h, ok := lookupHelp(commands.All[i].Name)
+		if !ok || h != &commands.All[i] {
+			continue
+		}
+		w(".SS ", strings.ToUpper(h.Name), "\n.nf\n")
+		for _, u := range h.UsageLines() {
 			w(roffEscape("assume "+u), "\n")
 		}
-		w(".fi\n.PP\n", roffEscape(h.about), "\n")
-		if len(h.flags) > 0 {
+		w(".fi\n.PP\n", roffEscape(h.About), "\n")
+		if fl := h.AllFlags(); len(fl) > 0 {
 			w(".PP\n.nf\n")
-			for _, f := range h.flags {
-				w(roffEscape(strings.TrimSpace(f[0])+"\t"+f[1]), "\n")
+			for _, f := range fl {
+				w(roffEscape(strings.TrimSpace(f.Label())+"\t"+strings.ReplaceAll(f.Usage, "\n", " ")), "\n")
 			}
 			w(".fi\n")
 		}
-		if len(h.examples) > 0 {
+		if len(h.Examples) > 0 {
 			w(".PP\nExamples:\n.nf\n")
-			for _, e := range h.examples {
+			for _, e := range h.Examples {
 				w(roffEscape(e), "\n")
 			}
 			w(".fi\n")
@@ -102,8 +102,8 @@ func manPage() string {
 	w(".TP\n$XDG_CONFIG_HOME/assume/settings\nassume's settings\n")
 	w(".TP\n$XDG_CACHE_HOME/assume\nencrypted cached sessions\n")
 	w(".SH EXAMPLES\n.nf\n")
-	if i := strings.Index(usageText, "Examples:\n"); i >= 0 {
-		w(roffEscape(strings.TrimRight(usageText[i+len("Examples:\n"):], "\n")), "\n")
+	for _, e := range commands.Main.Examples {
+		w(roffEscape("  "+e), "\n")
 	}
 	w(".fi\n.SH SEE ALSO\n\\fBaws\\fR(1)\n")
 	return b.String()

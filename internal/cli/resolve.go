@@ -4,17 +4,16 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/secretstore"
 	"github.com/assume-cli/assume/internal/settings"
-	"github.com/assume-cli/assume/internal/shell"
 	"github.com/assume-cli/assume/internal/term"
-	"github.com/assume-cli/assume/internal/worker"
 )
 
 // DefaultRegion is exported when neither the flag, the profile nor the
@@ -22,24 +21,28 @@ import (
 const DefaultRegion = "us-east-1"
 
 type resolveRequest struct {
-	profile  string
-	region   string
-	duration time.Duration
-	mfaToken string
-	refresh  bool
-	debug    bool
-	sso      *worker.AdHocSSO // assume --sso
-	noPrompt bool             // never prompt (the shell hook)
+	profile   string
+	region    string
+	duration  time.Duration
+	mfaToken  string
+	mfaPrompt string // --mfa-prompt
+	refresh   bool
+	debug     bool
+	sso       *awsproc.AdHocSSO // assume --sso
+	noPrompt  bool              // never prompt (the shell hook)
+}
+
+// check refuses a --mfa-prompt that names no prompt (exit 2).
+func (r resolveRequest) check() error {
+	if r.mfaPrompt != "" && !chain.ValidMFAPrompt(r.mfaPrompt) {
+		return usageErr("--mfa-prompt %q: use one of %s", r.mfaPrompt, strings.Join(chain.MFAPrompts, ", "))
+	}
+	return nil
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
 func loadPlan(s *term.Streams, profile string) (*chain.Plan, error) {
-	cfgPath, credPath := awsconfig.Locate(s.Getenv)
-	files, err := awsconfig.Open(cfgPath, credPath)
-	if err != nil {
-		return nil, configErr(err)
-	}
-	plan, err := chain.Resolve(files, profile)
+	plan, err := chain.Load(s.Getenv, profile)
 	if err != nil {
 		return nil, configErr(err)
 	}
@@ -66,20 +69,22 @@ func pickRegion(flag string, plan *chain.Plan, getenv func(string) string) strin
 }
 
 // openCache opens the credential cache; a cache that cannot be opened is
-// simply not used (the worker reports real problems when it writes).
+// simply not used (assume-aws reports real problems when it writes).
 func openCache(getenv func(string) string) *cache.Cache {
-	set := settingsFor(getenv)
-	st, err := secretstore.Cache(secretstore.Options{Getenv: getenv, Settings: set})
+	c, err := secretstore.SessionCache(secretstore.Options{Getenv: getenv, Settings: settingsFor(getenv)})
 	if err != nil {
 		return nil
 	}
-	return cache.New(st, cache.WithMargin(set.CacheMargin()))
+	return c
 }
 
 // resolveCredentials turns a profile into credentials: a cached entry or a
 // plan of long-lived keys is answered here; anything that needs AWS goes to
-// the assume-aws worker.
+// assume-aws.
 func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, req resolveRequest) (*resolved, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
 	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s.Getenv)}
 	if req.sso != nil {
 		r.adhoc = req.sso.AccountID + "/" + req.sso.RoleName
@@ -120,52 +125,32 @@ func resolveCredentials(ctx context.Context, s *term.Streams, plan *chain.Plan, 
 		}
 	}
 
-	path, err := worker.Find(s.Getenv)
-	if err != nil {
-		return nil, err
+	c := assumeAWS(s)
+	if path, err := c.Path(); err == nil {
+		debugf("asking %s", path)
 	}
-	debugf("asking %s", path)
-	resp, err := worker.Call(ctx, path, &worker.Request{
-		Op:       worker.OpResolve,
-		Profile:  req.profile,
-		SSO:      req.sso,
-		Region:   r.region,
-		Duration: req.duration,
-		MFAToken: req.mfaToken,
-		// The worker caches per duration, so a --duration is no reason to
+	resp, err := c.Resolve(ctx, &awsproc.ResolveRequest{
+		Profile:   req.profile,
+		SSO:       req.sso,
+		Region:    r.region,
+		Duration:  req.duration,
+		MFAToken:  req.mfaToken,
+		MFAPrompt: req.mfaPrompt,
+		// assume-aws caches per duration, so a --duration is no reason to
 		// discard the MFA session (and ask for a code again).
 		Refresh: req.refresh,
 		Debug:   req.debug,
 		Prompt:  !req.noPrompt,
-	}, s.In, s.Err, s.Err, workerEnv(s))
+	})
 	if err != nil {
 		return nil, err
 	}
-	c := resp.Credentials
-	if c == nil {
-		return nil, errors.New("assume-aws answered without credentials")
-	}
-	r.accessKeyID, r.secretAccessKey, r.sessionToken, r.expires = c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration
-	r.accountID = c.AccountID
+	cr := resp.Credentials
+	r.accessKeyID, r.secretAccessKey, r.sessionToken, r.expires = cr.AccessKeyID, cr.SecretAccessKey, cr.SessionToken, cr.Expiration
+	r.accountID = cr.AccountID
 	r.fromCache = resp.FromCache
 	return r, nil
 }
-
-// workerEnv is the environment of the worker: ours, minus the wrapper's
-// channel variables.
-func workerEnv(s *term.Streams) []string {
-	var env []string
-	for _, e := range s.Environ() {
-		switch {
-		case hasPrefix(e, shell.EnvShell+"="), hasPrefix(e, shell.EnvOutputFD+"="), hasPrefix(e, shell.EnvOutputFile+"="):
-			continue
-		}
-		env = append(env, e)
-	}
-	return env
-}
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // configErr classifies errors of the config core as configuration errors.
 func configErr(err error) error {

@@ -17,7 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/assume-cli/assume/internal/awsemu"
-	"github.com/assume-cli/assume/internal/backend"
+	"github.com/assume-cli/assume/internal/awsmain"
 	"github.com/assume-cli/assume/internal/cli"
 	"github.com/assume-cli/assume/internal/term"
 )
@@ -25,7 +25,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"assume":     func() { os.Exit(cli.Main(os.Args[1:], term.System())) },
-		"assume-aws": func() { os.Exit(backend.Main(os.Args[1:], term.System())) },
+		"assume-aws": func() { os.Exit(awsmain.Main(os.Args[1:], term.System())) },
 		"awsemu": func() {
 			os.Exit(awsemu.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},

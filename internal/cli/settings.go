@@ -122,9 +122,9 @@ func runSettings(_ context.Context, args []string, s *term.Streams) error {
 // settingsLs lists every setting with its value and source.
 func settingsLs(args []string, s *term.Streams) error {
 	var asJSON, help bool
-	pos, err := simpleFlags("settings ls", args, func(fs *flags.FlagSet) {
-		fs.Bool(&asJSON, "json", "")
-		fs.Bool(&help, "help", "h")
+	pos, err := simpleFlags(s, "settings ls", args, func(fs *flags.FlagSet) {
+		fs.BindBool(&asJSON, "json")
+		fs.BindBool(&help, "help")
 	})
 	if err != nil {
 		return err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/assume-cli/assume/internal/sigrelay"
 	"github.com/assume-cli/assume/internal/term"
 )
 
@@ -16,14 +16,9 @@ import (
 // that takes no context must not keep assume alive.
 var signalGrace = time.Second
 
-// relaying counts the children that own our signals (--exec, the hand-off
-// to assume-aws): while one runs, its exit decides ours and nothing here
-// ends the process early.
-var relaying atomic.Int32
-
 // cancelOnSignal returns a context that INT and TERM cancel, and ends the
 // process with ExitCancelled when the run has not returned signalGrace
-// after the signal and no child owns the signals.
+// after the signal and no child owns the signals (sigrelay.Active).
 func cancelOnSignal(s *term.Streams) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
@@ -36,7 +31,7 @@ func cancelOnSignal(s *term.Streams) (context.Context, func()) {
 			return
 		}
 		cancel()
-		if relaying.Load() > 0 {
+		if sigrelay.Active() {
 			return
 		}
 		select {
@@ -44,7 +39,7 @@ func cancelOnSignal(s *term.Streams) (context.Context, func()) {
 		case <-done:
 			return
 		}
-		if relaying.Load() > 0 {
+		if sigrelay.Active() {
 			return
 		}
 		s.Errorf("cancelled")

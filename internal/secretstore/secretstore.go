@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/keyring"
 	"github.com/assume-cli/assume/internal/settings"
@@ -58,6 +59,16 @@ func Cache(o Options) (vault.Store, error) {
 		return st, err
 	}
 	return vault.OpenDefault(o.Getenv)
+}
+
+// SessionCache is the session cache of both executables: the store that
+// Cache opens, with the settings' cache margin.
+func SessionCache(o Options) (*cache.Cache, error) {
+	st, err := Cache(o)
+	if err != nil {
+		return nil, err
+	}
+	return cache.New(st, cache.WithMargin(o.settings().CacheMargin())), nil
 }
 
 // UserKeys are an IAM user's long-lived access keys.
