@@ -22,6 +22,7 @@ type Credentials struct {
 	SecretAccessKey string
 	SessionToken    string
 	Expiration      time.Time
+	AccountID       string // the account the credentials belong to, when known (not a secret)
 }
 
 // Temporary reports credentials with a session token (STS or SSO).

@@ -84,6 +84,7 @@ type endpoint struct {
 	plan    *chain.Plan
 	req     *awsproc.ResolveRequest
 	profile string // "" for assume --sso
+	account string // the account of the credentials served, when known
 }
 
 // handedOff parses the flags of the hand-off command name (exec, which
@@ -154,7 +155,7 @@ func startEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveReq
 		srv.Close()
 		return nil, err
 	}
-	return &endpoint{srv: srv, plan: plan, req: req, profile: req.Profile}, nil
+	return &endpoint{srv: srv, plan: plan, req: req, profile: req.Profile, account: res.AccountID}, nil
 }
 
 // debugPrefix marks the endpoint's debug lines like the rest of assume's.
@@ -170,7 +171,7 @@ func (d debugPrefix) Write(p []byte) (int, error) {
 // staleVars are variables of an earlier `assume` in the environment: the
 // endpoint's clients must not see them (credserver.ConflictingEnv covers
 // the rest), nor the shell function's channel.
-var staleVars = []string{"AWS_SESSION_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", EnvProfile,
+var staleVars = []string{"AWS_SESSION_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCOUNT_ID", EnvProfile,
 	shell.EnvShell, shell.EnvOutputFD, shell.EnvOutputFile}
 
 // childEnv is the environment of a command served by e: environ without
@@ -193,6 +194,9 @@ next:
 	if e.profile != "" {
 		env = append(env, EnvProfile+"="+e.profile)
 	}
+	if chain.IsAccountID(e.account) {
+		env = append(env, "AWS_ACCOUNT_ID="+e.account)
+	}
 	return env
 }
 
@@ -206,7 +210,10 @@ func (e *endpoint) vars() shell.Script {
 		"AWS_REGION":          e.req.Region,
 		"AWS_DEFAULT_REGION":  e.req.Region,
 	}}
-	for _, v := range append(credserver.ConflictingEnv(), "AWS_SESSION_EXPIRATION") {
+	if chain.IsAccountID(e.account) {
+		sc.Set["AWS_ACCOUNT_ID"] = e.account
+	}
+	for _, v := range append(credserver.ConflictingEnv(), "AWS_SESSION_EXPIRATION", "AWS_ACCOUNT_ID") {
 		if _, set := sc.Set[v]; !set {
 			sc.Unset = append(sc.Unset, v)
 		}

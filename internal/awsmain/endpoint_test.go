@@ -131,19 +131,21 @@ func TestEndpointChildEnvAndVars(t *testing.T) {
 		"PATH=/bin", "HOME=/home/u", "AWS_PROFILE=other", "aws_access_key_id=AKIA", "AWS_SECRET_ACCESS_KEY=x",
 		"AWS_SESSION_TOKEN=t", "AWS_SESSION_EXPIRATION=2020-01-01T00:00:00Z", "AWS_REGION=us-east-1",
 		"ASSUME_SHELL=bash", "ASSUME_OUTPUT_FD=3", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/x", "AWS_CA_BUNDLE=/ca.pem",
+		"AWS_ACCOUNT_ID=999999999999",
 	}
 	got := e.childEnv(environ)
 	want := []string{
 		"PATH=/bin", "HOME=/home/u", "AWS_CA_BUNDLE=/ca.pem",
 		credserver.EnvFullURI + "=" + e.srv.URL(), credserver.EnvToken + "=" + e.srv.Token(),
-		"AWS_REGION=ap-south-1", "AWS_DEFAULT_REGION=ap-south-1", "ASSUME_PROFILE=dev",
+		"AWS_REGION=ap-south-1", "AWS_DEFAULT_REGION=ap-south-1", "ASSUME_PROFILE=dev", "AWS_ACCOUNT_ID=222222222222",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("child environment\n got %q\nwant %q", got, want)
 	}
 
 	vars := e.vars()
-	if vars.Set[credserver.EnvFullURI] != e.srv.URL() || vars.Set[credserver.EnvToken] != e.srv.Token() || vars.Set["AWS_REGION"] != "ap-south-1" {
+	if vars.Set[credserver.EnvFullURI] != e.srv.URL() || vars.Set[credserver.EnvToken] != e.srv.Token() || vars.Set["AWS_REGION"] != "ap-south-1" ||
+		vars.Set["AWS_ACCOUNT_ID"] != "222222222222" {
 		t.Errorf("set %v", vars.Set)
 	}
 	for _, v := range []string{"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "AWS_SESSION_EXPIRATION"} {

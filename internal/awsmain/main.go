@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -92,11 +93,14 @@ type call struct {
 	Refresh  bool
 	Debug    bool
 	Prompt   bool
+	// MFAPrompt is --mfa-prompt.
+	MFAPrompt string
 }
 
 // resolveCall is the call of a resolve request (and of a hand-off).
 func resolveCall(r *awsproc.ResolveRequest) call {
-	return call{Region: r.Region, Duration: r.Duration, MFAToken: r.MFAToken, Refresh: r.Refresh, Debug: r.Debug, Prompt: r.Prompt}
+	return call{Region: r.Region, Duration: r.Duration, MFAToken: r.MFAToken, Refresh: r.Refresh, Debug: r.Debug, Prompt: r.Prompt,
+		MFAPrompt: r.MFAPrompt}
 }
 
 // request is what c asks of creds.
@@ -106,7 +110,11 @@ func (c call) request() creds.Request {
 
 // options are the resolver and the request of c together.
 func options(ctx context.Context, s *term.Streams, c call) creds.Options {
-	return creds.Options{Resolver: *resolver(ctx, s, c.Debug, c.Prompt), Request: c.request()}
+	r := resolver(ctx, s, c.Debug, c.Prompt)
+	if c.MFAPrompt != "" {
+		r.MFAPromptFlag = c.MFAPrompt
+	}
+	return creds.Options{Resolver: *r, Request: c.request()}
 }
 
 // resolver is the long-lived side of creds for this process: the terminal
@@ -135,6 +143,11 @@ func resolver(ctx context.Context, s *term.Streams, debug, prompt bool) *creds.R
 		r.Debug = debugWriter{s.Err}
 	}
 	set, _ := settings.Load(s.Getenv)
+	// --mfa-prompt, else ASSUME_MFA_PROMPT, win over a profile's
+	// mfa_prompt; the settings file does not. A bad ASSUME_MFA_PROMPT is
+	// passed as it is, so that creds says so when a code is needed.
+	r.MFAPromptFlag = strings.ToLower(strings.TrimSpace(s.Getenv(creds.MFAPromptEnv)))
+	r.MFAPromptSetting = set.MFAPrompt()
 	if set.SSOCache() == "keychain" && prompt {
 		// SSO tokens in the keychain: a client that may ask for the
 		// passphrase of the encrypted-file keychain.

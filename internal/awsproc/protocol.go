@@ -55,6 +55,9 @@ type ResolveRequest struct {
 	Debug    bool          `json:"debug,omitempty"`
 	// Prompt says whether assume-aws may prompt on the terminal.
 	Prompt bool `json:"prompt,omitempty"`
+	// MFAPrompt is --mfa-prompt: how MFA codes are asked for (one of
+	// chain.MFAPrompts), over a profile's mfa_prompt.
+	MFAPrompt string `json:"mfa_prompt,omitempty"`
 }
 
 // ResolveResponse is the answer to a ResolveRequest.
@@ -192,6 +195,7 @@ type Credentials struct {
 	SecretAccessKey string    `json:"secret_access_key"`
 	SessionToken    string    `json:"session_token,omitempty"`
 	Expiration      time.Time `json:"expiration,omitzero"`
+	AccountID       string    `json:"account_id,omitempty"` // when known
 }
 
 // String names the credentials without their secrets.

@@ -18,7 +18,7 @@ func AdHocSSO(startURL, region, accountID, roleName string) (*Plan, error) {
 			return nil, &ConfigError{Key: f.flag, Msg: "--sso needs " + f.flag}
 		}
 	}
-	if !isAccountID(accountID) {
+	if !IsAccountID(accountID) {
 		return nil, &ConfigError{Key: "--account-id", Msg: fmt.Sprintf("--account-id %q is not a 12-digit AWS account id", accountID)}
 	}
 	flag := func(s string) awsconfig.Value { return awsconfig.Value{Text: s, Set: true} }
@@ -34,8 +34,9 @@ func AdHocSSO(startURL, region, accountID, roleName string) (*Plan, error) {
 	}, nil
 }
 
-// isAccountID reports whether s is 12 digits.
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is an AWS account id: 12 digits. Only such
+// a value is exported as AWS_ACCOUNT_ID or AccountId.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}

@@ -37,6 +37,13 @@ type Step struct {
 	ExternalID     awsconfig.Value `json:"external_id,omitzero"`
 	MFASerial      awsconfig.Value `json:"mfa_serial,omitzero"`
 	SourceIdentity awsconfig.Value `json:"source_identity,omitzero"`
+	// How the MFA code is obtained (KindAssumeRole with MFASerial): a
+	// command that prints it, a prompt kind (one of MFAPrompts), the
+	// YubiKey OATH account. They do not change the credentials, so the
+	// cache key leaves them out.
+	MFAProcess   awsconfig.Value `json:"mfa_process,omitzero"`
+	MFAPrompt    awsconfig.Value `json:"mfa_prompt,omitzero"`
+	YkmanAccount awsconfig.Value `json:"ykman_oath_account,omitzero"`
 	// KindWebIdentity
 	WebIdentityTokenFile awsconfig.Value `json:"web_identity_token_file,omitzero"`
 

@@ -53,6 +53,14 @@ func (s *Step) fields() []field {
 	}
 }
 
+// mfaFields lists how the MFA code of a step is obtained, for explain: not
+// in fields, since they do not change the credentials (nor the cache key).
+// The YubiKey account (ykman_oath_account or x_assume_ykman_account) is
+// shown as ykman_oath_account, with the file:line it was read from.
+func (s *Step) mfaFields() []field {
+	return []field{{keyMFAProcess, s.MFAProcess, false}, {keyMFAPrompt, s.MFAPrompt, false}, {keyYkmanAccount, s.YkmanAccount, false}}
+}
+
 // CacheKey returns a stable hex SHA-256 of everything that decides the
 // credentials the plan produces: the profile, and each step's kind, profile
 // and settings (secrets included, so rotating a key invalidates the cache;
@@ -180,6 +188,11 @@ func (p *Plan) WriteExplain(w io.Writer) error {
 				val = "(secret, set)"
 			}
 			fmt.Fprintf(tw, "   %s\t%s\t%s\n", f.key, val, f.v.Where())
+		}
+		for _, f := range s.mfaFields() {
+			if f.v.Set {
+				fmt.Fprintf(tw, "   %s\t%s\t%s\n", f.key, show(f.v.Text), f.v.Where())
+			}
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -48,6 +48,10 @@ const (
 	keySSORoleName       = "sso_role_name"
 	keySSOScopes         = "sso_registration_scopes"
 	keyLoginSession      = "login_session"
+	keyMFAProcess        = "mfa_process"
+	keyMFAPrompt         = "mfa_prompt"
+	keyYkmanAccount      = "ykman_oath_account"
+	keyYkmanAccountX     = "x_assume_ykman_account"
 )
 
 // Resolve turns the named profile into a validated Plan. Errors are typed:
@@ -124,6 +128,9 @@ func build(src Source, name string) (*Plan, error) {
 			ExternalID:      p.Get(keyExternalID),
 			MFASerial:       p.Get(keyMFASerial),
 			SourceIdentity:  p.Get(keySourceIdentity),
+			MFAProcess:      p.Get(keyMFAProcess),
+			MFAPrompt:       p.Get(keyMFAPrompt),
+			YkmanAccount:    firstSet(p.Get(keyYkmanAccount), p.Get(keyYkmanAccountX)),
 		})
 		if credSource.Set {
 			base = Step{Kind: KindNamedSource, Profile: p.Name, CredentialSource: credSource}
@@ -143,6 +150,16 @@ func build(src Source, name string) (*Plan, error) {
 		plan.Steps = append(plan.Steps, roles[i])
 	}
 	return plan, nil
+}
+
+// firstSet returns the first value that is set.
+func firstSet(vs ...awsconfig.Value) awsconfig.Value {
+	for _, v := range vs {
+		if v.Set {
+			return v
+		}
+	}
+	return awsconfig.Value{}
 }
 
 // present reports whether a key is set to something.
@@ -204,7 +221,7 @@ func baseStep(src Source, p *awsconfig.Profile) (Step, error) {
 		if IsStoredProcess(v.Text, p.Name) {
 			return Step{Kind: KindStored, Profile: p.Name, CredentialProcess: v}, nil
 		}
-		return Step{Kind: KindProcess, Profile: p.Name, CredentialProcess: v}, nil
+		return Step{Kind: KindProcess, Profile: p.Name, CredentialProcess: v, AccountID: p.Get(keyAccountID)}, nil
 	}
 	if hasKeys(p) {
 		return staticStep(p)

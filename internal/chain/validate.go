@@ -18,6 +18,21 @@ const (
 // as the Go SDK reads them).
 var CredentialSources = []string{"Environment", "Ec2InstanceMetadata", "EcsContainer"}
 
+// MFAPrompts are the values mfa_prompt accepts: how an MFA code is asked
+// for when no mfa_process gives it. "terminal" is the default; the others
+// are used only when named.
+var MFAPrompts = []string{"terminal", "ykman", "osascript", "zenity", "kdialog", "powershell"}
+
+// ValidMFAPrompt reports whether v is one of MFAPrompts.
+func ValidMFAPrompt(v string) bool {
+	for _, ok := range MFAPrompts {
+		if v == ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Validate checks the values of every step that an AWS call would reject or
 // that could not run at all, and returns a *ConfigError pointing at the first
 // bad one. Resolve calls it; it is exported for plans built by hand.
@@ -33,6 +48,9 @@ func (p *Plan) Validate() error {
 func (s *Step) validate() error {
 	bad := func(key string, v awsconfig.Value, msg string) error {
 		return &ConfigError{Profile: s.Profile, Key: key, Value: v, Msg: msg}
+	}
+	if v := s.AccountID; v.Set && !IsAccountID(v.Text) {
+		return bad(keyAccountID, v, fmt.Sprintf("aws_account_id %q is not a 12-digit AWS account id", v.Text))
 	}
 	switch s.Kind {
 	case KindAssumeRole, KindWebIdentity:
@@ -65,6 +83,12 @@ func (s *Step) validate() error {
 		}
 		if v := s.MFASerial; v.Set && !validChars(v.Text, 9, 256, ":/") {
 			return bad(keyMFASerial, v, fmt.Sprintf("mfa_serial %q must be an MFA device serial number or ARN (9-256 characters of letters, digits and _+=/:,.@-)", v.Text))
+		}
+		if v := s.MFAProcess; v.Set && strings.TrimSpace(v.Text) == "" {
+			return bad(keyMFAProcess, v, "mfa_process is empty")
+		}
+		if v := s.MFAPrompt; v.Set && !ValidMFAPrompt(v.Text) {
+			return bad(keyMFAPrompt, v, fmt.Sprintf("mfa_prompt %q is not one of %s", v.Text, strings.Join(MFAPrompts, ", ")))
 		}
 	case KindNamedSource:
 		for _, ok := range CredentialSources {

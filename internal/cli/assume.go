@@ -15,7 +15,7 @@ import (
 
 // assumeOptions holds the flags of `assume PROFILE`.
 type assumeOptions struct {
-	commands.Credential // -p -r -d --mfa-token --refresh --debug
+	commands.Credential // -p -r -d --mfa-token --mfa-prompt --refresh --debug
 	commands.AdHocSSO   // assume --sso: an IAM Identity Center role without a profile
 
 	exec    bool
@@ -317,7 +317,7 @@ func runAssumeParsed(ctx context.Context, s *invocation, o *assumeOptions) error
 	if err != nil {
 		return err
 	}
-	req := resolveRequest{profile: o.Profile, region: o.Region, duration: d.duration, mfaToken: o.MFAToken,
+	req := resolveRequest{profile: o.Profile, region: o.Region, duration: d.duration, mfaToken: o.MFAToken, mfaPrompt: o.MFAPrompt,
 		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
 	switch d.mode {
 	case modeExec:

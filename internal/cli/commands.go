@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsproc"
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
 	"github.com/assume-cli/assume/internal/shell"
@@ -120,18 +121,20 @@ type processOutput struct {
 	SecretAccessKey string `json:"SecretAccessKey"`
 	SessionToken    string `json:"SessionToken,omitempty"`
 	Expiration      string `json:"Expiration,omitempty"`
+	AccountID       string `json:"AccountId,omitempty"`
 }
 
 // runCredentialProcess prints a profile's credentials in the
 // credential_process format for AWS SDKs and the AWS CLI.
 func runCredentialProcess(ctx context.Context, args []string, s *invocation) error {
-	var profile, region, duration, mfaToken string
+	var profile, region, duration, mfaToken, mfaPrompt string
 	var refresh, debug bool
 	pos, err := simpleFlags(s, "credential-process", args, func(fs *flags.FlagSet) {
 		fs.BindString(&profile, "profile")
 		fs.BindString(&region, "region")
 		fs.BindString(&duration, "duration")
 		fs.BindString(&mfaToken, "mfa-token")
+		fs.BindString(&mfaPrompt, "mfa-prompt")
 		fs.BindBool(&refresh, "refresh")
 		fs.BindBool(&debug, "debug")
 	})
@@ -155,7 +158,7 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 		return err
 	}
 	r, err := resolveCredentials(ctx, s, plan, resolveRequest{
-		profile: profile, region: region, duration: dur, mfaToken: mfaToken, refresh: refresh, debug: debug,
+		profile: profile, region: region, duration: dur, mfaToken: mfaToken, mfaPrompt: mfaPrompt, refresh: refresh, debug: debug,
 	})
 	if err != nil {
 		return err
@@ -163,6 +166,9 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 	out := processOutput{Version: 1, AccessKeyID: r.AccessKeyID, SecretAccessKey: r.SecretAccessKey, SessionToken: r.SessionToken}
 	if !r.Expiration.IsZero() {
 		out.Expiration = r.Expiration.UTC().Format(time.RFC3339)
+	}
+	if chain.IsAccountID(r.AccountID) {
+		out.AccountID = r.AccountID
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -17,14 +17,15 @@ import (
 // endpointRequest is the request handed to assume-aws for exec and serve.
 func endpointRequest(s *invocation, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
 	return &awsproc.ResolveRequest{
-		Profile:  req.profile,
-		SSO:      req.sso,
-		Region:   pickRegion(req.region, plan, s),
-		Duration: req.duration,
-		MFAToken: req.mfaToken,
-		Refresh:  req.refresh,
-		Debug:    req.debug,
-		Prompt:   !req.noPrompt,
+		Profile:   req.profile,
+		SSO:       req.sso,
+		Region:    pickRegion(req.region, plan, s),
+		Duration:  req.duration,
+		MFAToken:  req.mfaToken,
+		MFAPrompt: req.mfaPrompt,
+		Refresh:   req.refresh,
+		Debug:     req.debug,
+		Prompt:    !req.noPrompt,
 	}
 }
 
@@ -89,7 +90,10 @@ func runServe(_ context.Context, args []string, s *invocation) error {
 		return err
 	}
 	req := resolveRequest{profile: o.Profile, region: o.Region, duration: dur, mfaToken: o.MFAToken,
-		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
+		mfaPrompt: o.MFAPrompt, refresh: o.Refresh, debug: o.Debug, sso: adhoc}
+	if err := req.check(); err != nil {
+		return err
+	}
 	wargs := []string{awsproc.CmdEndpoint, "--print", o.print}
 	if addr != "" {
 		wargs = append(wargs, "--addr", addr)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
+	"github.com/assume-cli/assume/internal/chain"
 )
 
 // ExpirationKey is the key assume writes next to exported session
@@ -73,6 +74,14 @@ func exportToCredentials(s *invocation, r *resolved, name string, force bool) (s
 			}
 		} else {
 			d.Delete(header, "aws_session_token")
+		}
+		// The SDKs read aws_account_id for account-based endpoints.
+		if chain.IsAccountID(r.AccountID) {
+			if err := set("aws_account_id", r.AccountID); err != nil {
+				return err
+			}
+		} else {
+			d.Delete(header, "aws_account_id")
 		}
 		if !r.Expiration.IsZero() {
 			return set(ExpirationKey, r.Expiration.UTC().Format(time.RFC3339))

@@ -145,8 +145,8 @@ func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) 
 		row.Account, row.Role = splitRoleARN(last.RoleARN.Text)
 	case chain.KindSSO:
 		row.Account, row.Role = last.SSOAccountID.Text, last.SSORoleName.Text
-	case chain.KindStatic:
-		row.Account = last.AccountID.Text
+	case chain.KindStatic, chain.KindProcess:
+		row.Account = last.AccountID.Text // aws_account_id
 	case chain.KindLogin:
 		row.Account = loginAccount(last.LoginSession.Text)
 	}

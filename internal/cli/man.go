@@ -94,7 +94,7 @@ func manPage() string {
 	w(".TP\n\\fBASSUME_SIGNIN_ENDPOINT\\fR\nthe console federation endpoint (default: the partition's, e.g. https://signin.aws.amazon.com/federation)\n")
 	w(".TP\n\\fBASSUME_\\fIKEY\\fR\nany setting of assume settings ls, e.g. ASSUME_CACHE_MARGIN=10m\n")
 	w(".TP\n\\fBASSUME_HTTP_TIMEOUT\\fR\nthe time bound of each network operation, retries included (default 10s)\n")
-	w(".TP\n\\fBASSUME_PROCESS_TIMEOUT\\fR\nthe time bound of a credential_process, which is then killed with the processes it started (default 1m)\n")
+	w(".TP\n\\fBASSUME_PROCESS_TIMEOUT\\fR\nthe time bound of a credential_process, an mfa_process or ykman, which is then killed with the processes it started (default 1m)\n")
 	w(".TP\n\\fBNO_COLOR\\fR\nno colours in any output\n")
 	w(".SH FILES\n.TP\n~/.aws/config, ~/.aws/credentials\nprofiles, read as the AWS CLI reads them\n")
 	w(".TP\n~/.aws/sso/cache\nIAM Identity Center tokens, shared with the AWS CLI\n")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awscreds"
@@ -18,14 +19,23 @@ import (
 const DefaultRegion = "us-east-1"
 
 type resolveRequest struct {
-	profile  string
-	region   string
-	duration time.Duration
-	mfaToken string
-	refresh  bool
-	debug    bool
-	sso      *awsproc.AdHocSSO // assume --sso
-	noPrompt bool              // never prompt (the shell hook)
+	profile   string
+	region    string
+	duration  time.Duration
+	mfaToken  string
+	mfaPrompt string // --mfa-prompt
+	refresh   bool
+	debug     bool
+	sso       *awsproc.AdHocSSO // assume --sso
+	noPrompt  bool              // never prompt (the shell hook)
+}
+
+// check refuses a --mfa-prompt that names no prompt (exit 2).
+func (r resolveRequest) check() error {
+	if r.mfaPrompt != "" && !chain.ValidMFAPrompt(r.mfaPrompt) {
+		return usageErr("--mfa-prompt %q: use one of %s", r.mfaPrompt, strings.Join(chain.MFAPrompts, ", "))
+	}
+	return nil
 }
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
@@ -70,6 +80,9 @@ func openCache(s *invocation) *cache.Cache {
 // plan of long-lived keys is answered here; anything that needs AWS goes to
 // assume-aws.
 func resolveCredentials(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest) (*resolved, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
 	r := &resolved{profile: req.profile, region: pickRegion(req.region, plan, s)}
 	if req.sso != nil {
 		r.adhoc = req.sso.AccountID + "/" + req.sso.RoleName
@@ -90,6 +103,7 @@ func resolveCredentials(ctx context.Context, s *invocation, plan *chain.Plan, re
 	if len(plan.Steps) == 1 && plan.Steps[0].Kind == chain.KindStatic {
 		st := plan.Steps[0]
 		r.AccessKeyID, r.SecretAccessKey, r.SessionToken = st.AccessKeyID.Text, st.SecretAccessKey.Text, st.SessionToken.Text
+		r.AccountID = st.AccountID.Text // aws_account_id
 		debugf("long-lived keys %s from %s: no AWS call needed", st.AccessKeyID.Text, st.AccessKeyID.Where())
 		return r, nil
 	}
@@ -113,11 +127,12 @@ func resolveCredentials(ctx context.Context, s *invocation, plan *chain.Plan, re
 		debugf("asking %s", path)
 	}
 	resp, err := c.Resolve(ctx, &awsproc.ResolveRequest{
-		Profile:  req.profile,
-		SSO:      req.sso,
-		Region:   r.region,
-		Duration: req.duration,
-		MFAToken: req.mfaToken,
+		Profile:   req.profile,
+		SSO:       req.sso,
+		Region:    r.region,
+		Duration:  req.duration,
+		MFAToken:  req.mfaToken,
+		MFAPrompt: req.mfaPrompt,
 		// assume-aws caches per duration, so a --duration is no reason to
 		// discard the MFA session (and ask for a code again).
 		Refresh: req.refresh,

@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 		"awsemu": func() {
 			os.Exit(awsemu.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"fake-ykman": fakeYkman,
 	})
 }
 
@@ -316,6 +317,48 @@ func cmdTOTP(ts *testscript.TestScript, neg bool, args []string) {
 		name = args[1]
 	}
 	ts.Setenv(name, code)
+}
+
+// fakeYkman stands in for `ykman oath accounts code --single QUERY` (a
+// script links it as bin/ykman): it prints the current code of the
+// emulator's TOTP seed FAKE_YKMAN_SEED for the one account
+// FAKE_YKMAN_ACCOUNT that QUERY matches (a substring, as ykman matches).
+// FAKE_YKMAN_MODE: "touch" asks for a touch on stderr and waits 2s first,
+// "silent" waits 2s saying nothing, "absent" finds no YubiKey. Each call
+// appends its arguments to FAKE_YKMAN_LOG.
+func fakeYkman() {
+	args := os.Args[1:]
+	if log := os.Getenv("FAKE_YKMAN_LOG"); log != "" {
+		f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err == nil {
+			fmt.Fprintln(f, strings.Join(args, " "))
+			f.Close()
+		}
+	}
+	if len(args) != 5 || strings.Join(args[:4], " ") != "oath accounts code --single" {
+		fmt.Fprintf(os.Stderr, "Usage: ykman oath accounts code [OPTIONS] [QUERY]\n")
+		os.Exit(2)
+	}
+	switch os.Getenv("FAKE_YKMAN_MODE") {
+	case "absent":
+		fmt.Fprintln(os.Stderr, "Error: No YubiKey detected!")
+		os.Exit(1)
+	case "touch":
+		fmt.Fprintln(os.Stderr, "Touch your YubiKey...")
+		time.Sleep(2 * time.Second)
+	case "silent":
+		time.Sleep(2 * time.Second)
+	}
+	if !strings.Contains(strings.ToLower(os.Getenv("FAKE_YKMAN_ACCOUNT")), strings.ToLower(args[4])) {
+		fmt.Fprintln(os.Stderr, "Error: No matching account found.")
+		os.Exit(1)
+	}
+	code, err := awsemu.TOTP(os.Getenv("FAKE_YKMAN_SEED"), time.Now())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+	fmt.Println(code)
 }
 
 // jwt FILE ISS AUD [exp-seconds]: write an unsigned web identity token.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/awscreds"
+	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/harden"
 	"github.com/assume-cli/assume/internal/shell"
 )
@@ -39,6 +40,7 @@ var exportedVars = []string{
 	"AWS_DEFAULT_REGION",
 	"AWS_SESSION_EXPIRATION",
 	"AWS_CREDENTIAL_EXPIRATION",
+	"AWS_ACCOUNT_ID",
 }
 
 // varSet is the ordered result: names to clear, then names to set.
@@ -71,6 +73,9 @@ func exportVars(r *resolved) varSet {
 		exp := r.Expiration.UTC().Format(time.RFC3339)
 		add("AWS_SESSION_EXPIRATION", exp)
 		add("AWS_CREDENTIAL_EXPIRATION", exp)
+	}
+	if chain.IsAccountID(r.AccountID) { // the SDKs' account-based endpoints read it
+		add("AWS_ACCOUNT_ID", r.AccountID)
 	}
 	for _, k := range exportedVars {
 		if !set[k] {

@@ -20,7 +20,9 @@ var (
 	Region   = flags.Spec{Long: "region", Short: "r", Value: "REGION", Usage: "the region (default: the profile's, else AWS_REGION, else the\ndefault_region setting, us-east-1 unless set)"}
 	Duration = flags.Spec{Long: "duration", Short: "d", Value: "D", Usage: "session duration, e.g. 1h, 90m, 3600 (default: the profile's, else 1h;\nwith -c: the console session, 15m to 12h)"}
 	MFAToken = flags.Spec{Long: "mfa-token", Value: "CODE", Usage: "the MFA code, for scripts (default: ask on the terminal)"}
-	Refresh  = flags.Spec{Long: "refresh", Usage: "ignore cached credentials and get new ones"}
+	// MFAPrompt's values are chain.MFAPrompts (the front end checks them).
+	MFAPrompt = flags.Spec{Long: "mfa-prompt", Value: "HOW", Usage: "how to ask for an MFA code: terminal, ykman (a YubiKey), osascript,\nzenity, kdialog or powershell (a dialog); default: the profile's mfa_prompt,\nelse ASSUME_MFA_PROMPT, else the mfa_prompt setting, else terminal"}
+	Refresh   = flags.Spec{Long: "refresh", Usage: "ignore cached credentials and get new ones"}
 
 	Exec        = flags.Spec{Long: "exec", Usage: "run the command after -- with the credentials: through a local\ncredentials endpoint that refreshes them (long-lived keys: in its environment)"}
 	Static      = flags.Spec{Long: "static", Usage: "with --exec: plain keys in the command's environment, no endpoint"}
@@ -74,7 +76,7 @@ var (
 // Flag groups, each used by every command that takes it.
 var (
 	// CredentialFlags choose and shape the credentials of a profile.
-	CredentialFlags = []flags.Spec{Profile, Region, Duration, MFAToken, Refresh, Debug}
+	CredentialFlags = []flags.Spec{Profile, Region, Duration, MFAToken, MFAPrompt, Refresh, Debug}
 	// AdHocSSOFlags name an IAM Identity Center role without a profile.
 	AdHocSSOFlags = []flags.Spec{SSO, SSOStartURL, SSORegion, SSOAccountID, SSORoleName}
 	// ConsoleFlags open the web console.
@@ -85,8 +87,8 @@ var (
 
 // Credential holds the credential flag group.
 type Credential struct {
-	Profile, Region, Duration, MFAToken string
-	Refresh, Debug                      bool
+	Profile, Region, Duration, MFAToken, MFAPrompt string
+	Refresh, Debug                                 bool
 }
 
 // Bind binds the group's flags that fs declares.
@@ -95,6 +97,7 @@ func (c *Credential) Bind(fs *flags.FlagSet) {
 	fs.BindString(&c.Region, Region.Long)
 	fs.BindString(&c.Duration, Duration.Long)
 	fs.BindString(&c.MFAToken, MFAToken.Long)
+	fs.BindString(&c.MFAPrompt, MFAPrompt.Long)
 	fs.BindBool(&c.Refresh, Refresh.Long)
 	fs.BindBool(&c.Debug, Debug.Long)
 }

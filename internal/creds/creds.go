@@ -44,6 +44,11 @@ type HTTPClient interface {
 // terminal streams, the lock folder. The zero value works: every field has
 // a default.
 type Resolver struct {
+	// MFAPromptFlag (--mfa-prompt, else ASSUME_MFA_PROMPT) names how MFA
+	// codes are asked for, over a profile's mfa_prompt; MFAPromptSetting
+	// (the mfa_prompt setting) is used when neither names one. One of
+	// chain.MFAPrompts; empty: the terminal (mfahelper.go).
+	MFAPromptFlag, MFAPromptSetting string
 	// Prompt asks for an MFA code; nil means there is no terminal, and a step
 	// that needs a code fails with *MFARequiredError.
 	Prompt MFAPrompt

@@ -66,32 +66,46 @@ func (e *ConfigError) Hint() string {
 type MFARequiredError struct {
 	Profile string
 	Serial  string
+	Reason  string // why a helper (ykman, a dialog) could not ask either
 }
 
 func (e *MFARequiredError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("profile %q needs an MFA code for %s and there is no terminal to ask for it (%s)", e.Profile, e.Serial, e.Reason)
+	}
 	return fmt.Sprintf("profile %q needs an MFA code for %s and there is no terminal to ask for it", e.Profile, e.Serial)
 }
 
-// Hint implements Hinter.
-func (e *MFARequiredError) Hint() string { return "pass the current code with --mfa-token" }
+// Hint implements Hinter: the command that asks for the code (the session
+// it caches serves the next runs), or the flag that passes one.
+func (e *MFARequiredError) Hint() string {
+	return fmt.Sprintf("run 'assume %s' in a terminal (its session is then reused), or pass the current code with --mfa-token", e.Profile)
+}
 
 // MFAError reports MFA codes that AWS rejected (or that were malformed).
 type MFAError struct {
 	Profile  string
 	Serial   string
 	Attempts int
-	FromFlag bool // the code came from --mfa-token
+	FromFlag bool   // the code came from --mfa-token
+	From     string // else the helper that gave it (mfa_process, ykman), tried once too
 }
 
 func (e *MFAError) Error() string {
 	if e.FromFlag {
 		return fmt.Sprintf("the MFA code given with --mfa-token for %s was rejected (profile %q)", e.Serial, e.Profile)
 	}
+	if e.From != "" {
+		return fmt.Sprintf("the MFA code that %s gave for %s was rejected (profile %q)", e.From, e.Serial, e.Profile)
+	}
 	return fmt.Sprintf("MFA code for %s rejected %d times (profile %q)", e.Serial, e.Attempts, e.Profile)
 }
 
 // Hint implements Hinter.
 func (e *MFAError) Hint() string {
+	if e.From != "" {
+		return "check that " + e.From + " gives the codes of the device " + e.Serial + ", and that its clock is right"
+	}
 	return "use a fresh 6-digit code from the device of " + e.Serial + "; a code works once, for about 30 seconds, and the device clock must be right"
 }
 

@@ -19,12 +19,15 @@ import (
 // maxMFAAttempts is how many codes the user may type before giving up.
 const maxMFAAttempts = 3
 
-// withMFA runs send with an MFA code, asking again (up to maxMFAAttempts in
-// all) when AWS rejects the code. A code from --mfa-token is tried once.
-// Errors other than a rejected code are returned as send returned them.
-func (r *runner) withMFA(profile, serial string, send func(code string) error) error {
+// withMFA runs send with an MFA code for st, asking again (up to
+// maxMFAAttempts in all) when AWS rejects the code. A code from
+// --mfa-token, an mfa_process or a YubiKey is tried once: a second try
+// would give the same code. Errors other than a rejected code are returned
+// as send returned them.
+func (r *runner) withMFA(st *chain.Step, send func(code string) error) error {
+	serial := st.MFASerial.Text
 	for attempt := 1; ; attempt++ {
-		code, fromFlag, err := r.mfaCode(profile, serial, attempt)
+		code, from, err := r.mfaCode(st, attempt)
 		if err != nil {
 			return err
 		}
@@ -37,28 +40,41 @@ func (r *runner) withMFA(profile, serial string, send func(code string) error) e
 		} else {
 			r.dbg.Printf("MFA code for %s is not 6 digits (attempt %d)", serial, attempt)
 		}
-		if fromFlag || attempt >= maxMFAAttempts {
-			return &MFAError{Profile: profile, Serial: serial, Attempts: attempt, FromFlag: fromFlag}
+		if from != "" || attempt >= maxMFAAttempts {
+			e := &MFAError{Profile: st.Profile, Serial: serial, Attempts: attempt, FromFlag: from == fromFlag}
+			if !e.FromFlag {
+				e.From = from
+			}
+			return e
 		}
 	}
 }
 
-func (r *runner) mfaCode(profile, serial string, attempt int) (code string, fromFlag bool, err error) {
+// mfaCode gets a code for st: --mfa-token, else a helper (mfa_process,
+// mfa_prompt), else the terminal. from is set when a second try would give
+// the same code.
+func (r *runner) mfaCode(st *chain.Step, attempt int) (code, from string, err error) {
+	serial := st.MFASerial.Text
 	if attempt == 1 && r.opts.MFAToken != "" {
 		code = strings.TrimSpace(r.opts.MFAToken)
 		r.dbg.Secret(code)
-		return code, true, nil
+		return code, fromFlag, nil
+	}
+	code, from, handled, err := r.helperCode(st, attempt)
+	if err != nil || handled {
+		r.dbg.Secret(code)
+		return code, from, err
 	}
 	if r.opts.Prompt == nil {
-		return "", false, &MFARequiredError{Profile: profile, Serial: serial}
+		return "", "", r.noTerminal(st, "")
 	}
 	code, err = r.opts.Prompt(r.ctx, serial, attempt)
 	if err != nil {
-		return "", false, fmt.Errorf("reading the MFA code for %s: %w", serial, err)
+		return "", "", fmt.Errorf("reading the MFA code for %s: %w", serial, err)
 	}
 	code = strings.TrimSpace(code)
 	r.dbg.Secret(code)
-	return code, false, nil
+	return code, "", nil
 }
 
 // mfaLockName is the lock resource of an MFA session.
@@ -140,7 +156,7 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 	}
 	var out *sts.GetSessionTokenOutput
 	var rec *callRecord
-	err = r.withMFA(st.Profile, serial, func(code string) error {
+	err = r.withMFA(st, func(code string) error {
 		rec = &callRecord{}
 		ctx, cancel := context.WithTimeout(r.ctx, r.sdk.timeout)
 		defer cancel()
@@ -180,7 +196,10 @@ func (r *runner) mfaSession(st *chain.Step, base *cred, force bool) (sess *cred,
 func isOurs(err error) bool {
 	var m *MFAError
 	var q *MFARequiredError
-	return errors.As(err, &m) || errors.As(err, &q)
+	var h *MFAHelperError
+	var c *MFACancelledError
+	var ce *ConfigError
+	return errors.As(err, &m) || errors.As(err, &q) || errors.As(err, &h) || errors.As(err, &c) || errors.As(err, &ce)
 }
 
 func fromSTS(c *types.Credentials) Credentials {

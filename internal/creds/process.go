@@ -65,15 +65,8 @@ func processTimeout(explicit time.Duration, getenv func(string) string) (time.Du
 
 var errOutputTooLarge = errors.New("credential_process output too large")
 
-// process runs a credential_process through the shell, with stdin inherited
-// (so it can prompt), stdout captured (at most maxProcessOutput bytes) and
-// stderr relayed (bounded unless it is a terminal). Without a terminal it
-// runs in a process group of its own, which is killed at the deadline, when
-// its output is too large, and when it exits leaving background processes
-// that hold its output open. With a terminal (on stdin, or a controlling
-// one that it may open as /dev/tty) it stays in the terminal's foreground
-// group, so that it can prompt, and the helper and the processes below it
-// are killed instead.
+// process runs a credential_process through the shell (cmd.exe on
+// Windows) as runHelper does.
 func (r *runner) process(st *chain.Step) (*cred, error) {
 	where := st.CredentialProcess.Where()
 	perr := func(problem string) error {
@@ -88,60 +81,110 @@ func (r *runner) process(st *chain.Step) (*cred, error) {
 		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Problem: err.Error(),
 			hint: "unset " + ProcessTimeoutEnv + " (default 1m) or set it to a duration such as 2m"}
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, timeout)
-	defer cancel()
-	ctx, abort := context.WithCancelCause(ctx)
-	defer abort(nil)
-	var cmd *exec.Cmd
+	var shellArgv []string
 	if runtime.GOOS == "windows" {
-		cmd = exec.CommandContext(ctx, "cmd.exe", "/C", command)
+		shellArgv = []string{"cmd.exe", "/C", command}
 	} else {
-		cmd = exec.CommandContext(ctx, "sh", "-c", command)
+		shellArgv = []string{"sh", "-c", command}
 	}
-	ownGroup := !isTerminal(r.opts.Stdin) && !controllingTerminal()
-	processGroup(cmd, ownGroup)
-	cmd.WaitDelay = time.Second
-
-	p, err := startPiped(cmd, r.opts.Stdin, r.opts.Stderr, func() { abort(errOutputTooLarge) })
+	h, err := r.runHelper(shellArgv, timeout, r.opts.Stdin, r.opts.Stderr)
 	if err != nil {
-		return nil, perr("could not run it: " + unwrapPathError(err).Error())
+		return nil, err
 	}
-	start := time.Now()
-	werr := cmd.Wait()
-	lingered := p.finish(func() { killGroup(cmd, ownGroup) })
-	r.dbg.Printf("credential_process of profile %q ran for %s", st.Profile, time.Since(start).Round(time.Millisecond))
-	if lingered {
+	r.dbg.Printf("credential_process of profile %q ran for %s", st.Profile, h.took.Round(time.Millisecond))
+	if h.lingered {
 		r.dbg.Printf("credential_process of profile %q exited but a process it started kept its output open; its process group was stopped", st.Profile)
 	}
-	if errors.Is(context.Cause(ctx), errOutputTooLarge) {
-		return nil, perr(fmt.Sprintf("printed more than %d KiB on stdout (it must print one JSON object)", maxProcessOutput>>10))
-	}
-	if ctx.Err() == context.DeadlineExceeded && r.ctx.Err() == nil {
-		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Timeout: timeout}
-	}
-	if r.ctx.Err() != nil {
-		return nil, r.ctx.Err()
-	}
-	var exitErr *exec.ExitError
 	switch {
-	case errors.As(werr, &exitErr):
-		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: exitErr.ExitCode()}
-	case werr != nil && !errors.Is(werr, exec.ErrWaitDelay):
-		return nil, perr("could not run it: " + werr.Error())
+	case h.startErr != nil:
+		return nil, perr("could not run it: " + h.startErr.Error())
+	case h.tooLarge:
+		return nil, perr(fmt.Sprintf("printed more than %d KiB on stdout (it must print one JSON object)", maxProcessOutput>>10))
+	case h.timedOut:
+		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: -1, Timeout: timeout}
+	case h.exitCode != 0:
+		return nil, &ProcessError{Profile: st.Profile, Where: where, ExitCode: h.exitCode}
+	case h.waitErr != nil:
+		return nil, perr("could not run it: " + h.waitErr.Error())
 	}
-	pc, err := ParseProcessOutput(p.stdout.Bytes(), r.opts.Now())
+	pc, err := ParseProcessOutput(h.stdout, r.opts.Now())
 	if err != nil {
-		if lingered {
+		if h.lingered {
 			return nil, perr(err.Error() + "; it exited, and a background process it started kept its output open and was stopped")
 		}
 		return nil, perr(err.Error())
 	}
 	r.dbg.Secret(pc.SecretAccessKey, pc.SessionToken)
 	c := &cred{Credentials: pc.Credentials, kind: chain.KindProcess, profile: st.Profile, account: pc.AccountID}
+	if c.account == "" {
+		c.account = st.AccountID.Text // the profile's aws_account_id
+	}
 	if c.SessionToken == "" {
 		c.longTerm, c.role = true, no
 	}
 	return c, nil
+}
+
+// helperRun is how a helper command (a credential_process, an
+// mfa_process, ykman, a dialog) ended.
+type helperRun struct {
+	stdout   []byte
+	took     time.Duration
+	startErr error // it could not be started
+	tooLarge bool  // it printed more than maxProcessOutput and was killed
+	timedOut bool  // it was killed at the deadline
+	exitCode int   // its exit status when it failed (-1: killed by a signal); 0 otherwise
+	waitErr  error // another failure of waiting for it
+	lingered bool  // a background process it started held its output open
+}
+
+// runHelper runs argv with stdin inherited (so it can prompt), stdout
+// captured (at most maxProcessOutput bytes) and stderr relayed (bounded
+// unless it is a terminal), within timeout. Without a terminal it runs in a
+// process group of its own, which is killed at the deadline, when its
+// output is too large, and when it exits leaving background processes that
+// hold its output open. With a terminal (on stdin, or a controlling one
+// that it may open as /dev/tty) it stays in the terminal's foreground
+// group, so that it can prompt, and the helper and the processes below it
+// are killed instead. The error is only ever the cancellation of the run.
+func (r *runner) runHelper(argv []string, timeout time.Duration, stdin io.Reader, stderr io.Writer) (*helperRun, error) {
+	ctx, cancel := context.WithTimeout(r.ctx, timeout)
+	defer cancel()
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	ownGroup := !isTerminal(r.opts.Stdin) && !controllingTerminal()
+	processGroup(cmd, ownGroup)
+	cmd.WaitDelay = time.Second
+
+	h := &helperRun{}
+	p, err := startPiped(cmd, stdin, stderr, func() { abort(errOutputTooLarge) })
+	if err != nil {
+		h.startErr = unwrapPathError(err)
+		return h, nil
+	}
+	start := time.Now()
+	werr := cmd.Wait()
+	h.lingered = p.finish(func() { killGroup(cmd, ownGroup) })
+	h.took = time.Since(start)
+	h.stdout = p.stdout.Bytes()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.Is(context.Cause(ctx), errOutputTooLarge):
+		h.tooLarge = true
+	case ctx.Err() == context.DeadlineExceeded && r.ctx.Err() == nil:
+		h.timedOut = true
+	case r.ctx.Err() != nil:
+		return nil, r.ctx.Err()
+	case errors.As(werr, &exitErr):
+		h.exitCode = exitErr.ExitCode()
+		if h.exitCode == 0 {
+			h.exitCode = -1
+		}
+	case werr != nil && !errors.Is(werr, exec.ErrWaitDelay):
+		h.waitErr = werr
+	}
+	return h, nil
 }
 
 // isTerminal reports whether v is an *os.File on a terminal.

@@ -291,7 +291,7 @@ func (r *runner) assumeRole(st *chain.Step, caller *cred, final, withMFA bool) (
 		}
 		var err error
 		if withMFA {
-			err = r.withMFA(st.Profile, st.MFASerial.Text, send)
+			err = r.withMFA(st, send)
 		} else {
 			err = send("")
 		}

@@ -2,6 +2,7 @@ package creds
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/secretstore"
@@ -37,6 +38,11 @@ func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 		r.dbg.Printf("sso: no usable token for %s: signing in", sess.StartURL)
 		tok, err = r.opts.SSOLogin(sess)
 	}
+	if errors.As(err, &lr) && r.opts.SSOLogin == nil {
+		// Said at once (the error), and on the desktop for a user who
+		// sees no terminal (an IDE, a GUI tool's credential_process).
+		r.desktopNotice(fmt.Sprintf("profile %s needs an IAM Identity Center sign-in: run assume %s in a terminal", st.Profile, st.Profile))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +63,7 @@ func (r *runner) ssoRole(st *chain.Step) (*cred, error) {
 		return nil, err
 	}
 	return &cred{
-		Credentials: Credentials(rc),
+		Credentials: Credentials{AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, SessionToken: rc.SessionToken, Expiration: rc.Expiration, AccountID: st.SSOAccountID.Text},
 		account:     st.SSOAccountID.Text,
 		kind:        chain.KindSSO,
 		profile:     st.Profile,

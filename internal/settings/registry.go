@@ -53,6 +53,7 @@ const (
 	iAutoRefresh
 	iColor
 	iConsoleDuration
+	iMFAPrompt
 	numKeys
 )
 
@@ -110,6 +111,11 @@ var specs = [numKeys]Spec{
 	iConsoleDuration: {
 		Key: "console_duration", Type: TypeDuration, Min: 15 * time.Minute, Max: 12 * time.Hour, Env: "ASSUME_CONSOLE_DURATION",
 		Summary: "how long a console sign-in lasts (unset: AWS's default)",
+	},
+	iMFAPrompt: {
+		Key: "mfa_prompt", Type: TypeChoice, Default: "terminal", Env: "ASSUME_MFA_PROMPT",
+		Values:  []string{"terminal", "ykman", "osascript", "zenity", "kdialog", "powershell"},
+		Summary: "how MFA codes are asked for: the terminal, a YubiKey (ykman) or a dialog; a profile's mfa_prompt wins over the file, ASSUME_MFA_PROMPT over both",
 	},
 }
 

@@ -45,7 +45,7 @@ func TestRegistry(t *testing.T) {
 	for i, want := range map[int]string{
 		iBrowser: "browser", iBrowserPath: "browser_path", iKeychain: "keychain", iCache: "cache",
 		iSSOCache: "sso_cache", iCacheMargin: "cache_margin", iDefaultRegion: "default_region",
-		iPickerOrder: "picker_order", iAutoRefresh: "auto_refresh", iColor: "color", iConsoleDuration: "console_duration",
+		iPickerOrder: "picker_order", iAutoRefresh: "auto_refresh", iColor: "color", iConsoleDuration: "console_duration", iMFAPrompt: "mfa_prompt",
 	} {
 		if specs[i].Key != want {
 			t.Errorf("specs[%d] = %s, want %s", i, specs[i].Key, want)

@@ -244,6 +244,16 @@ func (s *Settings) Color() string { return s.vals[iColor].value }
 // ConsoleDuration is the console sign-in's length; 0 means AWS's default.
 func (s *Settings) ConsoleDuration() time.Duration { return s.duration(iConsoleDuration) }
 
+// MFAPrompt is how MFA codes are asked for, when the file or
+// ASSUME_MFA_PROMPT sets it; "" otherwise (a profile's mfa_prompt, else
+// the terminal, apply).
+func (s *Settings) MFAPrompt() string {
+	if v := s.vals[iMFAPrompt]; v.line > 0 || v.env != "" {
+		return v.value
+	}
+	return ""
+}
+
 func (s *Settings) duration(i int) time.Duration {
 	d, _ := parseDuration(s.vals[i].value)
 	return d
