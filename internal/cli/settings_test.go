@@ -11,7 +11,7 @@ func TestSettingsCompletions(t *testing.T) {
 		want  string
 	}{
 		{nil, "ls get set unset browser path"},
-		{[]string{"get"}, "browser browser_path keychain cache sso_cache cache_margin default_region picker_order auto_refresh color console_duration"},
+		{[]string{"get"}, "browser browser_path keychain cache sso_cache cache_margin default_region picker_order auto_refresh color console_duration mfa_prompt"},
 		{[]string{"set", "cache"}, "file keychain"},
 		{[]string{"set", "auto_refresh"}, "true false"},
 		{[]string{"set", "cache_margin"}, ""},
