@@ -25,7 +25,8 @@ func frontEndArgs(c *commands.Command) (run func(context.Context, []string, *inv
 		return runAssume, nil
 	}
 	words := strings.Fields(c.Name)
-	if words[0] == "sso" {
+	switch words[0] {
+	case "sso", "login", "logout": // handed to assume-aws, which parses them
 		return nil, nil
 	}
 	return runnerOf(words[0]), words[1:]
