@@ -134,7 +134,7 @@ func startEndpoint(ctx context.Context, s *term.Streams, req *awsproc.ResolveReq
 		return nil, err
 	}
 	c := resolveCall(req)
-	src := &source{plan: plan, res: resolver(ctx, s, c.Debug, c.Prompt), req: c.request()}
+	src := &source{plan: plan, res: c.resolver(ctx, s), req: c.request()}
 	src.req.CacheKey = plan.CacheKey()
 	res, err := src.res.Get(ctx, plan, src.req)
 	if err != nil {

@@ -110,11 +110,16 @@ func (c call) request() creds.Request {
 
 // options are the resolver and the request of c together.
 func options(ctx context.Context, s *term.Streams, c call) creds.Options {
+	return creds.Options{Resolver: *c.resolver(ctx, s), Request: c.request()}
+}
+
+// resolver is the resolver of c: --mfa-prompt wins over ASSUME_MFA_PROMPT.
+func (c call) resolver(ctx context.Context, s *term.Streams) *creds.Resolver {
 	r := resolver(ctx, s, c.Debug, c.Prompt)
 	if c.MFAPrompt != "" {
 		r.MFAPromptFlag = c.MFAPrompt
 	}
-	return creds.Options{Resolver: *r, Request: c.request()}
+	return r
 }
 
 // resolver is the long-lived side of creds for this process: the terminal
@@ -181,7 +186,7 @@ func resolve(ctx context.Context, s *term.Streams, req *awsproc.ResolveRequest) 
 	c := resolveCall(req)
 	cr := c.request()
 	cr.CacheKey = plan.CacheKey()
-	res, err := resolver(ctx, s, c.Debug, c.Prompt).Get(ctx, plan, cr)
+	res, err := c.resolver(ctx, s).Get(ctx, plan, cr)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ type Entry struct {
 
 // Credentials are the entry's credentials.
 func (e *Entry) Credentials() awscreds.Credentials {
-	return awscreds.Credentials{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration}
+	return awscreds.Credentials{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration, AccountID: e.AccountID}
 }
 
 // Identity is the result of sts:GetCallerIdentity for one access key id.

@@ -255,6 +255,9 @@ func Get(ctx context.Context, plan *chain.Plan, opts Options) (*Result, error) {
 		AccountID:   c.account,
 		Source:      c.kind,
 	}
+	if res.Credentials.AccountID == "" {
+		res.Credentials.AccountID = c.account
+	}
 	if opts.Cache != nil && !c.Expiration.IsZero() {
 		e := &cache.Entry{
 			AccessKeyID:     c.AccessKeyID,
