@@ -54,21 +54,6 @@ func runCreds(ctx context.Context, args []string, s *invocation) error {
 	return usageErr("creds: unknown subcommand %q (add, import, ls, rm, export, rotate)", sub)
 }
 
-// oneProfile parses a subcommand that takes exactly one profile.
-func oneProfile(s *invocation, name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
-	pos, err := simpleFlags(s, "creds "+name, args, define)
-	if err != nil {
-		return "", err
-	}
-	if len(pos) != 1 {
-		return "", usageErr("creds %s takes one profile: assume creds %s PROFILE", name, name)
-	}
-	if err := checkProfileName(pos[0]); err != nil {
-		return "", err
-	}
-	return pos[0], nil
-}
-
 // keychain opens the keychain, as an error the user can act on.
 func keychain(s *invocation) (string, vault.Store, error) {
 	name, st, err := secretstore.Keychain(secretStoreOptions(s))
@@ -337,25 +322,6 @@ func credsLs(s *invocation, args []string) error {
 	}
 	_, err = io.WriteString(s.Out, b.String())
 	return err
-}
-
-// confirm asks a yes/no question on the terminal; without one, yes must
-// have been given as a flag.
-func confirm(s *invocation, question string, yes bool, flag string) error {
-	if yes {
-		return nil
-	}
-	if !s.CanPrompt() {
-		return withCode(ExitInteraction, errors.New(question+": no terminal to confirm on"), "add "+flag+" to confirm")
-	}
-	ans, err := s.Prompt(question+" [y/N] ", false)
-	if err != nil {
-		return err
-	}
-	if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
-		return &silentExit{code: ExitCancelled}
-	}
-	return nil
 }
 
 // dropStoredProcess removes assume's credential_process line from the
