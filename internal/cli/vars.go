@@ -51,6 +51,15 @@ type varSet struct {
 
 type kv struct{ k, v string }
 
+// script is vs for the shell emitters.
+func (vs varSet) script() shell.Script {
+	sc := shell.Script{Unset: vs.unset, Set: make(map[string]string, len(vs.set))}
+	for _, p := range vs.set {
+		sc.Set[p.k] = p.v
+	}
+	return sc
+}
+
 // exportVars turns credentials into the variables to export.
 func exportVars(r *resolved) varSet {
 	vs := varSet{}
