@@ -126,30 +126,11 @@ func credsAdd(s *invocation, args []string) error {
 	if err := secretstore.PutUserKeys(st, profile, secretstore.UserKeys{AccessKeyID: id, SecretAccessKey: secret}); err != nil {
 		return keychainErr("storing the keys", err)
 	}
-	if err := setStoredProcess(cfgPath, profile, false); err != nil {
-		return err
+	if err := secretstore.LinkProfile(cfgPath, profile, false); err != nil {
+		return updateErr(cfgPath, err, "the keys are stored in the keychain; the config file was left as it was")
 	}
 	s.Noticef("stored access key %s of profile %s in the keychain (%s); %s: [profile %s] %s = %s",
 		id, profile, backend, displayPath(cfgPath, s.Getenv("HOME")), profile, keyCredentialProcess, chain.StoredProcessCommand(profile))
-	return nil
-}
-
-// setStoredProcess points profile at assume's credential process in the
-// config file (lossless, atomic, backed up); with dropKeys it also removes
-// key lines from that section.
-func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
-	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
-		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
-		if dropKeys {
-			d.Delete(header, keyAccessKeyID)
-			d.Delete(header, keySecretAccessKey)
-		}
-		return d.Set(header, keyCredentialProcess, chain.StoredProcessCommand(profile))
-	})
-	if err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)),
-			"the keys are stored in the keychain; the config file was left as it was")
-	}
 	return nil
 }
 
@@ -197,20 +178,12 @@ func credsImport(s *invocation, args []string) error {
 	// credential_process line wins over key lines still present (static
 	// keys come last), so the profile works at every step.
 	inConfig := secret.File == cfgPath
-	if err := setStoredProcess(cfgPath, profile, inConfig); err != nil {
-		return err
+	if err := secretstore.LinkProfile(cfgPath, profile, inConfig); err != nil {
+		return updateErr(cfgPath, err, "the keys are stored in the keychain; the config file was left as it was")
 	}
 	if secret.File == credPath || id.File == credPath {
-		err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
-			header := d.ProfileHeader(awsconfig.CredentialsFile, profile)
-			d.Delete(header, keyAccessKeyID)
-			d.Delete(header, keySecretAccessKey)
-			removeIfEmpty(d, header)
-			return nil
-		})
-		if err != nil {
-			return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", credPath, unwrapPath(err)),
-				"the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
+		if err := secretstore.RemoveFileKeys(credPath, profile); err != nil {
+			return updateErr(credPath, err, "the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
 		}
 	}
 	s.Noticef("moved access key %s of profile %s into the keychain (%s); the secret is gone from %s and its backup (%s.bak keeps the line, redacted)",
@@ -324,25 +297,6 @@ func credsLs(s *invocation, args []string) error {
 	return err
 }
 
-// dropStoredProcess removes assume's credential_process line from the
-// profile's config section, and the section when nothing else is left.
-func dropStoredProcess(cfgPath, profile string) error {
-	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
-		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
-		v, ok := d.Get(header, keyCredentialProcess)
-		if !ok || !chain.IsStoredProcess(v, profile) {
-			return nil
-		}
-		d.Delete(header, keyCredentialProcess)
-		removeIfEmpty(d, header)
-		return nil
-	})
-	if err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)))
-	}
-	return nil
-}
-
 // storedProfile parses `creds rm|export PROFILE [--yes]` and reads the
 // profile's stored keys.
 func storedProfile(s *invocation, name string, args []string) (profile string, yes bool, st vault.Store, k secretstore.UserKeys, err error) {
@@ -371,8 +325,8 @@ func credsRm(s *invocation, args []string) error {
 		return keychainErr("deleting the keys", err)
 	}
 	cfgPath, _ := s.configFiles()
-	if err := dropStoredProcess(cfgPath, profile); err != nil {
-		return err
+	if err := secretstore.UnlinkProfile(cfgPath, profile); err != nil {
+		return updateErr(cfgPath, err)
 	}
 	s.Noticef("deleted access key %s of profile %s from the keychain; the key is still active in AWS (aws iam delete-access-key to revoke it)", k.AccessKeyID, profile)
 	return nil
@@ -397,8 +351,8 @@ func credsExport(s *invocation, args []string) error {
 	if err != nil {
 		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "the keys are still in the keychain")
 	}
-	if err := dropStoredProcess(cfgPath, profile); err != nil {
-		return err
+	if err := secretstore.UnlinkProfile(cfgPath, profile); err != nil {
+		return updateErr(cfgPath, err)
 	}
 	if err := secretstore.DeleteUserKeys(st, profile); err != nil {
 		return keychainErr("the keys are in "+credPath+" now, but deleting them from the keychain failed", err)
@@ -425,12 +379,7 @@ func credsRotate(ctx context.Context, s *invocation, args []string) error {
 	return nil
 }
 
-// removeIfEmpty removes the sections with header when none holds a key.
-func removeIfEmpty(d *awsconfig.Document, header string) {
-	for _, sec := range d.Find(header) {
-		if len(sec.Keys()) > 0 {
-			return
-		}
-	}
-	d.RemoveSection(header)
+// updateErr reports a failed edit of the config or credentials file path.
+func updateErr(path string, err error, hints ...string) error {
+	return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", path, unwrapPath(err)), hints...)
 }
