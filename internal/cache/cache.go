@@ -166,24 +166,6 @@ func (c *Cache) PutIdentity(accessKeyID string, id *Identity) error {
 	return c.store.Set(prefixIdentity+accessKeyID, b)
 }
 
-// Clear removes every entry this package wrote and returns how many.
-func (c *Cache) Clear() (int, error) {
-	n := 0
-	for _, p := range []string{prefixCreds, prefixMFA, prefixIdentity} {
-		keys, err := c.store.List(p)
-		if err != nil {
-			return n, err
-		}
-		for _, k := range keys {
-			if err := ignoreNotFound(c.store.Delete(k)); err != nil {
-				return n, err
-			}
-			n++
-		}
-	}
-	return n, nil
-}
-
 func (c *Cache) entry(key string) (*Entry, error) {
 	b, err := c.store.Get(key)
 	if err != nil {

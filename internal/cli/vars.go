@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awscreds"
@@ -107,13 +108,7 @@ func environ(base []string, vs varSet) []string {
 	}
 	out := make([]string, 0, len(base)+len(vs.set))
 	for _, e := range harden.Scrub(base) {
-		k := e
-		for i := 0; i < len(e); i++ {
-			if e[i] == '=' {
-				k = e[:i]
-				break
-			}
-		}
+		k, _, _ := strings.Cut(e, "=")
 		if !drop[k] {
 			out = append(out, e)
 		}
