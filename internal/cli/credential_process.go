@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/assume-cli/assume/internal/chain"
@@ -36,13 +35,8 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 	if err != nil {
 		return err
 	}
-	if len(pos) == 1 && profile == "" {
-		profile = pos[0]
-	} else if len(pos) > 0 {
-		return usageErr("credential-process takes one profile")
-	}
-	if profile == "" {
-		return usageErr("credential-process needs --profile PROFILE")
+	if profile, err = profileArg("credential-process", pos, profile, "--profile PROFILE"); err != nil {
+		return err
 	}
 	dur, err := parseDuration(duration)
 	if err != nil {
@@ -65,10 +59,5 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 	if chain.IsAccountID(r.AccountID) {
 		out.AccountID = r.AccountID
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = s.Out.Write(append(b, '\n'))
-	return err
+	return writeJSON(s, out)
 }

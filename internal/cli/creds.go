@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -274,12 +273,7 @@ func credsLs(s *invocation, args []string) error {
 		rows = append(rows, r)
 	}
 	if asJSON {
-		b, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, rows)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-24s %-22s %-11s %s\n", "PROFILE", "ACCESS KEY", "ADDED", "CONFIG")

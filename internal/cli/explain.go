@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/assume-cli/assume/internal/flags"
 )
@@ -18,25 +17,15 @@ func runExplain(_ context.Context, args []string, s *invocation) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) == 1 && profile == "" {
-		profile = pos[0]
-	} else if len(pos) > 0 {
-		return usageErr("explain takes one profile")
-	}
-	if profile == "" {
-		return usageErr("explain needs a profile: assume explain PROFILE [--json]")
+	if profile, err = profileArg("explain", pos, profile, "a profile: assume explain PROFILE [--json]"); err != nil {
+		return err
 	}
 	plan, err := loadPlan(s, profile)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		b, err := json.MarshalIndent(plan, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, plan)
 	}
 	return plan.WriteExplain(s.Out)
 }

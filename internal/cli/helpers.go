@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -66,4 +67,28 @@ func confirm(s *invocation, question string, yes bool, flag string) error {
 		return &silentExit{code: ExitCancelled}
 	}
 	return nil
+}
+
+// writeJSON prints v on stdout as indented JSON and a newline.
+func writeJSON(s *invocation, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = s.Out.Write(append(b, '\n'))
+	return err
+}
+
+// profileArg is the one profile of command name, given as --profile or as
+// its one argument (pos); without either the error says name needs need.
+func profileArg(name string, pos []string, profile, need string) (string, error) {
+	if len(pos) == 1 && profile == "" {
+		profile = pos[0]
+	} else if len(pos) > 0 {
+		return "", usageErr("%s takes one profile", name)
+	}
+	if profile == "" {
+		return "", usageErr("%s needs %s", name, need)
+	}
+	return profile, nil
 }

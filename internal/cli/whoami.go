@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -84,9 +83,7 @@ func runWhoami(ctx context.Context, args []string, s *invocation) error {
 			out["expiration"] = expires.UTC().Format(time.RFC3339)
 			out["seconds_left"] = int(time.Until(expires).Seconds())
 		}
-		b, _ := json.MarshalIndent(out, "", "  ")
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, out)
 	}
 	// The identity is remote text: printed through term.Clean.
 	fmt.Fprintln(s.Out, term.Clean(id.ARN))
