@@ -183,63 +183,67 @@ func (c *Client) Roles(ctx context.Context, tok *Token, accountID string) ([]Rol
 // are typed as for Accounts: *ThrottledError (429), *APIError (Status >= 500
 // for server errors), *NetworkError, *LoginRequiredError.
 func (c *Client) AccountsPage(ctx context.Context, tok *Token, next string) (accounts []Account, nextToken string, err error) {
-	if tok == nil || tok.AccessToken == "" {
-		return nil, "", errors.New("no SSO token given")
-	}
-	region := portalRegion(tok, "")
-	rec := &callRecord{}
-	cl, err := c.portal(region, rec)
-	if err != nil {
-		return nil, "", err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	defer cancel()
-	in := &awssso.ListAccountsInput{AccessToken: aws.String(tok.AccessToken)}
-	if next != "" {
-		in.NextToken = aws.String(next)
-	}
-	out, err := cl.ListAccounts(cctx, in, oneAttempt)
-	if err != nil {
-		return nil, "", c.portalError(ctx, err, tok, "ListAccounts", region, "", "", rec)
-	}
-	for _, a := range out.AccountList {
-		accounts = append(accounts, Account{ID: aws.ToString(a.AccountId), Name: aws.ToString(a.AccountName), Email: aws.ToString(a.EmailAddress)})
-	}
-	return accounts, aws.ToString(out.NextToken), nil
+	err = c.onePage(ctx, tok, "ListAccounts", "", func(ctx context.Context, cl *awssso.Client) error {
+		in := &awssso.ListAccountsInput{AccessToken: aws.String(tok.AccessToken)}
+		if next != "" {
+			in.NextToken = aws.String(next)
+		}
+		out, err := cl.ListAccounts(ctx, in, oneAttempt)
+		if err != nil {
+			return err
+		}
+		for _, a := range out.AccountList {
+			accounts = append(accounts, Account{ID: aws.ToString(a.AccountId), Name: aws.ToString(a.AccountName), Email: aws.ToString(a.EmailAddress)})
+		}
+		nextToken = aws.ToString(out.NextToken)
+		return nil
+	})
+	return accounts, nextToken, err
 }
 
 // RolesPage fetches one page of Roles with exactly one request; see
 // AccountsPage.
 func (c *Client) RolesPage(ctx context.Context, tok *Token, accountID, next string) (roles []Role, nextToken string, err error) {
+	err = c.onePage(ctx, tok, "ListAccountRoles", accountID, func(ctx context.Context, cl *awssso.Client) error {
+		in := &awssso.ListAccountRolesInput{AccessToken: aws.String(tok.AccessToken), AccountId: aws.String(accountID)}
+		if next != "" {
+			in.NextToken = aws.String(next)
+		}
+		out, err := cl.ListAccountRoles(ctx, in, oneAttempt)
+		if err != nil {
+			return err
+		}
+		for _, r := range out.RoleList {
+			roles = append(roles, Role{AccountID: nonEmpty(aws.ToString(r.AccountId), accountID), Name: aws.ToString(r.RoleName)})
+		}
+		nextToken = aws.ToString(out.NextToken)
+		return nil
+	})
+	return roles, nextToken, err
+}
+
+// onePage makes the one request of AccountsPage or RolesPage: list gets
+// the portal client of tok's region and ctx bounded by the client's
+// timeout; its error is typed by portalError.
+func (c *Client) onePage(ctx context.Context, tok *Token, op, accountID string, list func(context.Context, *awssso.Client) error) error {
 	if tok == nil || tok.AccessToken == "" {
-		return nil, "", errors.New("no SSO token given")
+		return errors.New("no SSO token given")
 	}
 	region := portalRegion(tok, "")
 	rec := &callRecord{}
 	cl, err := c.portal(region, rec)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	cctx, cancel, err := c.withTimeout(ctx)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	defer cancel()
-	in := &awssso.ListAccountRolesInput{AccessToken: aws.String(tok.AccessToken), AccountId: aws.String(accountID)}
-	if next != "" {
-		in.NextToken = aws.String(next)
+	if err := list(cctx, cl); err != nil {
+		return c.portalError(ctx, err, tok, op, region, accountID, "", rec)
 	}
-	out, err := cl.ListAccountRoles(cctx, in, oneAttempt)
-	if err != nil {
-		return nil, "", c.portalError(ctx, err, tok, "ListAccountRoles", region, accountID, "", rec)
-	}
-	for _, r := range out.RoleList {
-		roles = append(roles, Role{AccountID: nonEmpty(aws.ToString(r.AccountId), accountID), Name: aws.ToString(r.RoleName)})
-	}
-	return roles, aws.ToString(out.NextToken), nil
+	return nil
 }
 
 // oneAttempt turns the SDK's retries off for one call.

@@ -56,39 +56,18 @@ func (c *Client) writeToken(t *Token) error {
 // the refresh token). Refreshes are serialised with logins by the session
 // lock.
 func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
-	t, err := c.ReadToken(sess)
-	if err != nil {
-		return nil, err
+	if t, _, done, err := c.cachedToken(sess); done {
+		return t, err
 	}
-	now := c.now()
-	if t.ValidAt(now, RefreshWindow) {
-		return t, nil
-	}
-	if !t.canRefresh(now) {
-		if t.ValidAt(now, MinValidity) {
-			return t, nil
-		}
-		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
-	}
-
 	release, _, err := c.locks.lock(ctx, sess, func() { c.dbg.Printf("waiting for another process's login or refresh of %s", sess) })
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	// Another process may have refreshed or logged in while we waited.
-	if t, err = c.ReadToken(sess); err != nil {
-		return nil, err
-	}
-	now = c.now()
-	if t.ValidAt(now, RefreshWindow) {
-		return t, nil
-	}
-	if !t.canRefresh(now) {
-		if t.ValidAt(now, MinValidity) {
-			return t, nil
-		}
-		return nil, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
+	t, now, done, err := c.cachedToken(sess)
+	if done {
+		return t, err
 	}
 	nt, err := c.refresh(ctx, t)
 	if err != nil {
@@ -106,6 +85,26 @@ func (c *Client) Token(ctx context.Context, sess Session) (*Token, error) {
 	}
 	c.dbg.Printf("refreshed the token of %s; it expires %s", sess, formatTime(nt.ExpiresAt))
 	return nt, nil
+}
+
+// cachedToken reads the session's token file and says what Token does
+// with it at now: done with the token (fresh enough, or not refreshable but
+// still valid for MinValidity) or with a *LoginRequiredError, or not done:
+// the token is due and can be refreshed.
+func (c *Client) cachedToken(sess Session) (t *Token, now time.Time, done bool, err error) {
+	if t, err = c.ReadToken(sess); err != nil {
+		return nil, now, true, err
+	}
+	now = c.now()
+	switch {
+	case t.ValidAt(now, RefreshWindow):
+		return t, now, true, nil
+	case t.canRefresh(now):
+		return t, now, false, nil
+	case t.ValidAt(now, MinValidity):
+		return t, now, true, nil
+	}
+	return nil, now, true, loginRequired(sess, "the login expired at "+formatTime(t.ExpiresAt))
 }
 
 // refresh runs the refresh_token grant and returns the new token, keeping
