@@ -80,6 +80,12 @@ func handlers(s *term.Streams) *awsproc.Handlers {
 		Rotate: func(ctx context.Context, r *awsproc.RotateRequest) (*awsproc.RotateResponse, error) {
 			return rotate(ctx, s, r)
 		},
+		EKSToken: func(ctx context.Context, r *awsproc.EKSTokenRequest) (*awsproc.EKSTokenResponse, error) {
+			return eksToken(ctx, s, r)
+		},
+		EKSClusters: func(ctx context.Context, r *awsproc.EKSClustersRequest) (*awsproc.EKSClustersResponse, error) {
+			return eksClusters(ctx, s, r)
+		},
 		Failure: failure,
 	}
 }

@@ -33,6 +33,10 @@ const (
 	OpConsole Op = "console" // a console sign-in URL for the given credentials
 	OpClock   Op = "clock"   // the clock skew against the STS endpoint
 	OpRotate  Op = "rotate"  // rotate the access key of a profile whose keys are in the keychain
+	// OpEKSToken presigns an EKS bearer token; OpEKSClusters describes EKS
+	// clusters (assume eks token, assume eks kubeconfig).
+	OpEKSToken    Op = "ekstoken"
+	OpEKSClusters Op = "eksclusters"
 	// OpHandOff marks the request of a hand-off (exec, endpoint).
 	OpHandOff Op = "handoff"
 )
@@ -182,6 +186,67 @@ type RotateResponse struct {
 func (r *RotateResponse) check() error {
 	if r.NewAccessKeyID == "" {
 		return errors.New("a rotation result")
+	}
+	return nil
+}
+
+// EKSTokenRequest asks for an EKS bearer token for Cluster: the
+// credentials of Resolve (or, without a profile, Credentials, those of the
+// caller's environment), with RoleARN assumed on top when set, presigned
+// for Resolve.Region.
+type EKSTokenRequest struct {
+	Resolve     ResolveRequest `json:"resolve"`
+	Credentials *Credentials   `json:"credentials,omitempty"`
+	RoleARN     string         `json:"role_arn,omitempty"`
+	Cluster     string         `json:"cluster"`
+}
+
+// EKSTokenResponse is an EKS bearer token (a secret) and when it was
+// signed; EKS honours it for 15 minutes from then.
+type EKSTokenResponse struct {
+	Token  string    `json:"token"`
+	Signed time.Time `json:"signed"`
+	// CredentialsExpire is when the credentials that signed the token
+	// expire (zero: never); the token dies with them.
+	CredentialsExpire time.Time `json:"credentials_expire,omitzero"`
+}
+
+func (r *EKSTokenResponse) check() error {
+	if r.Token == "" || r.Signed.IsZero() {
+		return errors.New("a token")
+	}
+	return nil
+}
+
+// EKSClustersRequest asks for the endpoint and CA of EKS clusters: those
+// named, or every cluster ListClusters returns when All.
+type EKSClustersRequest struct {
+	Resolve ResolveRequest `json:"resolve"`
+	Names   []string       `json:"names,omitempty"`
+	All     bool           `json:"all,omitempty"`
+}
+
+// EKSCluster is what DescribeCluster says of a cluster.
+type EKSCluster struct {
+	Name     string `json:"name"`
+	ARN      string `json:"arn,omitempty"`
+	Endpoint string `json:"endpoint"`
+	// CAData is the base64 PEM of the cluster's certificate authority.
+	CAData string `json:"ca_data"`
+}
+
+// EKSClustersResponse is the answer to an EKSClustersRequest.
+type EKSClustersResponse struct {
+	Clusters []EKSCluster `json:"clusters"`
+	// Account is the account the clusters are in, when known.
+	Account string `json:"account,omitempty"`
+}
+
+func (r *EKSClustersResponse) check() error {
+	for _, c := range r.Clusters {
+		if c.Name == "" || c.Endpoint == "" {
+			return errors.New("a cluster endpoint")
+		}
 	}
 	return nil
 }

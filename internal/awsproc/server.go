@@ -18,7 +18,10 @@ type Handlers struct {
 	Console func(context.Context, *ConsoleRequest) (*ConsoleResponse, error)
 	Clock   func(context.Context, *ClockRequest) (*ClockResponse, error)
 	Rotate  func(context.Context, *RotateRequest) (*RotateResponse, error)
-	Failure func(error) *Error
+	// EKSToken and EKSClusters serve assume eks.
+	EKSToken    func(context.Context, *EKSTokenRequest) (*EKSTokenResponse, error)
+	EKSClusters func(context.Context, *EKSClustersRequest) (*EKSClustersResponse, error)
+	Failure     func(error) *Error
 }
 
 // Serve reads one request from the private channel, runs its handler and
@@ -53,6 +56,10 @@ func (h *Handlers) handle(ctx context.Context, r io.Reader) *response {
 		result, err = run(ctx, req, h.Clock)
 	case OpRotate:
 		result, err = run(ctx, req, h.Rotate)
+	case OpEKSToken:
+		result, err = run(ctx, req, h.EKSToken)
+	case OpEKSClusters:
+		result, err = run(ctx, req, h.EKSClusters)
 	default:
 		return &response{Error: unknownOp(req.Op)}
 	}
