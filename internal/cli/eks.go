@@ -165,4 +165,3 @@ func withHintInline(err error) error {
 	}
 	return err
 }
-

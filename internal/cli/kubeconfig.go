@@ -11,7 +11,7 @@ import (
 // eksKubeconfigOptions are the flags of `assume eks kubeconfig`.
 type eksKubeconfigOptions struct {
 	cluster, profile, region, alias, file string
-	all, dryRun, debug                     bool
+	all, dryRun, debug                    bool
 }
 
 // runEKSKubeconfig is `assume eks kubeconfig`.

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -174,6 +175,12 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(hs.Close)
 	st := ts.Value(emuKey{}).(*emuState)
 	st.srv, st.url = srv, hs.URL
+	// The cluster API stand-in of EKS (kubectl talks to it over HTTPS).
+	api := httptest.NewTLSServer(srv.ClusterAPI())
+	ts.Defer(api.Close)
+	srv.SetClusterAPI(api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
+	ts.Setenv("AWS_ENDPOINT_URL_EKS", hs.URL)
+	ts.Setenv("EKS_API", api.URL)
 
 	data := ts.MkAbs(".awsdata")
 	rule := fmt.Sprintf(`{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":%q,"properties":{},"headers":{}},"type":"endpoint"}]}`, hs.URL)
