@@ -25,7 +25,7 @@ type EKSCluster struct {
 	// Region is where it lives; empty: us-east-1.
 	Region string `json:"region,omitempty"`
 	// Endpoint is its API server URL; empty: the cluster API stand-in
-	// (SetClusterAPI), at /eks/NAME.
+	// serving it (ClusterAPI, SetClusterAPI).
 	Endpoint string `json:"endpoint,omitempty"`
 	// CertificateAuthority is the base64 PEM of the CA of Endpoint; empty:
 	// the stand-in's.
@@ -45,9 +45,11 @@ var eksService = restService{name: "eks"}
 
 var clusterNameRe = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
 
-// eksState is where the stand-in listens (set by its starter).
+// eksState is where the stand-ins listen (set by their starter): a URL
+// per cluster name, one CA.
 type eksState struct {
-	url, ca string
+	urls map[string]string
+	ca   string
 }
 
 func compileEKS(w *World, ix *index) error {
@@ -81,12 +83,16 @@ func compileEKS(w *World, ix *index) error {
 	return nil
 }
 
-// SetClusterAPI tells the emulator where its cluster API stand-in
-// (ClusterAPI) is served: base URL and the PEM of its CA. Clusters without
-// an endpoint of their own are described as BASE/eks/NAME with that CA.
-func (s *Server) SetClusterAPI(base string, caPEM []byte) {
+// SetClusterAPI tells the emulator where the cluster API stand-in of
+// cluster (ClusterAPI) is served, and the PEM of its CA. Clusters without
+// an endpoint of their own are described with these.
+func (s *Server) SetClusterAPI(cluster, url string, caPEM []byte) {
 	s.mu.Lock()
-	s.eks = eksState{url: strings.TrimRight(base, "/"), ca: base64.StdEncoding.EncodeToString(caPEM)}
+	if s.eks.urls == nil {
+		s.eks.urls = map[string]string{}
+	}
+	s.eks.urls[cluster] = strings.TrimRight(url, "/")
+	s.eks.ca = base64.StdEncoding.EncodeToString(caPEM)
 	s.mu.Unlock()
 }
 
@@ -133,15 +139,14 @@ func (s *Server) describeCluster(c *restCall) (any, *apiError) {
 			continue
 		}
 		s.mu.Lock()
-		st := s.eks
-		s.mu.Unlock()
 		endpoint, ca := cl.Endpoint, cl.CertificateAuthority
 		if endpoint == "" {
-			endpoint = st.url + "/eks/" + cl.Name
+			endpoint = s.eks.urls[cl.Name]
 		}
 		if ca == "" {
-			ca = st.ca
+			ca = s.eks.ca
 		}
+		s.mu.Unlock()
 		arn := "arn:aws:eks:" + region + ":" + account + ":cluster/" + cl.Name
 		return map[string]any{"cluster": map[string]any{
 			"name": cl.Name, "arn": arn, "endpoint": endpoint, "status": "ACTIVE", "version": "1.31",
@@ -152,13 +157,12 @@ func (s *Server) describeCluster(c *restCall) (any, *apiError) {
 	return nil, newAPIError(http.StatusNotFound, "ResourceNotFoundException", "No cluster found for name: "+truncate(name, 100)+".")
 }
 
-// ClusterAPI is the handler of the cluster API stand-in; serve it over
-// HTTPS and tell the emulator with SetClusterAPI. Paths are
-// /eks/CLUSTER/...; every request needs a token for CLUSTER.
-func (s *Server) ClusterAPI() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/eks/{cluster}/{rest...}", func(w http.ResponseWriter, r *http.Request) {
-		cluster := r.PathValue("cluster")
+// ClusterAPI is the handler of the API server stand-in of cluster; serve
+// it over HTTPS (one listener per cluster: kubectl asks for absolute paths
+// such as /version) and tell the emulator with SetClusterAPI. Every
+// request needs a token for cluster.
+func (s *Server) ClusterAPI(cluster string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		key := "eks-api:Authenticate"
 		arn, aerr := s.checkEKSToken(r, cluster)
@@ -170,7 +174,7 @@ func (s *Server) ClusterAPI() http.Handler {
 			return
 		}
 		w.Header().Set("X-Awsemu-Identity", arn)
-		switch "/" + r.PathValue("rest") {
+		switch r.URL.Path {
 		case "/version":
 			writeJSON(w, http.StatusOK, map[string]string{"major": "1", "minor": "31", "gitVersion": "v1.31.0-eks-awsemu",
 				"gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
@@ -185,7 +189,6 @@ func (s *Server) ClusterAPI() http.Handler {
 				"status": "Failure", "message": "the server could not find the requested resource", "reason": "NotFound", "code": http.StatusNotFound})
 		}
 	})
-	return mux
 }
 
 // checkEKSToken verifies the bearer token of r for cluster and returns the

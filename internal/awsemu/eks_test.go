@@ -22,8 +22,8 @@ import (
 )
 
 // eksFixture serves the test world with two clusters of alice's account
-// and the cluster API stand-in over TLS.
-func eksFixture(t *testing.T, clock *fakeClock) (*fixture, *httptest.Server) {
+// and their cluster API stand-ins over TLS.
+func eksFixture(t *testing.T, clock *fakeClock) (*fixture, map[string]*httptest.Server) {
 	t.Helper()
 	w := testWorld(t)
 	w.EKSClusters = []EKSCluster{{Name: "prod", Account: "111111111111", Region: "eu-west-1"}, {Name: "dev", Account: "111111111111", Region: "eu-west-1"}}
@@ -32,10 +32,14 @@ func eksFixture(t *testing.T, clock *fakeClock) (*fixture, *httptest.Server) {
 		opts.Now = clock.Now
 	}
 	f := newFixture(t, w, opts)
-	api := httptest.NewTLSServer(f.srv.ClusterAPI())
-	t.Cleanup(api.Close)
-	f.srv.SetClusterAPI(api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
-	return f, api
+	apis := map[string]*httptest.Server{}
+	for _, c := range w.EKSClusters {
+		api := httptest.NewTLSServer(f.srv.ClusterAPI(c.Name))
+		t.Cleanup(api.Close)
+		f.srv.SetClusterAPI(c.Name, api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
+		apis[c.Name] = api
+	}
+	return f, apis
 }
 
 // presignFor is a token for cluster signed by alice at the emulator's STS.
@@ -57,9 +61,10 @@ func presignFor(t *testing.T, f *fixture, cluster string, at time.Time) string {
 }
 
 // getVersion asks the stand-in for /version of cluster with tok.
-func getVersion(t *testing.T, api *httptest.Server, cluster, tok string) (int, string) {
+func getVersion(t *testing.T, apis map[string]*httptest.Server, cluster, tok string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, api.URL+"/eks/"+cluster+"/version", nil)
+	api := apis[cluster]
+	req, _ := http.NewRequest(http.MethodGet, api.URL+"/version", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := api.Client().Do(req)
 	if err != nil {
@@ -108,7 +113,7 @@ func TestEKSDescribeAndList(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl := out.Cluster
-	if aws.ToString(cl.Endpoint) != api.URL+"/eks/prod" || aws.ToString(cl.Arn) != "arn:aws:eks:eu-west-1:111111111111:cluster/prod" {
+	if aws.ToString(cl.Endpoint) != api["prod"].URL || aws.ToString(cl.Arn) != "arn:aws:eks:eu-west-1:111111111111:cluster/prod" {
 		t.Errorf("cluster %s %s", aws.ToString(cl.Endpoint), aws.ToString(cl.Arn))
 	}
 	ca, err := base64.StdEncoding.DecodeString(aws.ToString(cl.CertificateAuthority.Data))

@@ -72,6 +72,7 @@ func TestScript(t *testing.T) {
 			"emusso":      cmdEmuSSO,
 			"emufault":    cmdEmuFault,
 			"emuexpire":   cmdEmuExpire,
+			"eksexpire":   cmdEKSExpire,
 			"emulogin":    cmdEmuLogin,
 			"closedport":  cmdClosedPort,
 			"blackhole":   cmdBlackhole,
@@ -89,6 +90,8 @@ func TestScript(t *testing.T) {
 			switch cond {
 			case "awscli":
 				return awsCLIv2() != "", nil
+			case "kubectl":
+				return kubectlCondition()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -175,12 +178,15 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(hs.Close)
 	st := ts.Value(emuKey{}).(*emuState)
 	st.srv, st.url = srv, hs.URL
-	// The cluster API stand-in of EKS (kubectl talks to it over HTTPS).
-	api := httptest.NewTLSServer(srv.ClusterAPI())
-	ts.Defer(api.Close)
-	srv.SetClusterAPI(api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
+	// The API server stand-in of each EKS cluster (kubectl talks to it
+	// over HTTPS); $EKS_API_<NAME> is its URL.
+	for _, c := range w.EKSClusters {
+		api := httptest.NewTLSServer(srv.ClusterAPI(c.Name))
+		ts.Defer(api.Close)
+		srv.SetClusterAPI(c.Name, api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
+		ts.Setenv("EKS_API_"+strings.ToUpper(c.Name), api.URL)
+	}
 	ts.Setenv("AWS_ENDPOINT_URL_EKS", hs.URL)
-	ts.Setenv("EKS_API", api.URL)
 
 	data := ts.MkAbs(".awsdata")
 	rule := fmt.Sprintf(`{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":%q,"properties":{},"headers":{}},"type":"endpoint"}]}`, hs.URL)
