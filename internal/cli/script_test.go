@@ -73,6 +73,8 @@ func TestScript(t *testing.T) {
 			"emufault":    cmdEmuFault,
 			"emuexpire":   cmdEmuExpire,
 			"eksexpire":   cmdEKSExpire,
+			"ekstokens":   cmdEKSTokens,
+			"eksaccept":   cmdEKSAccept,
 			"emulogin":    cmdEmuLogin,
 			"closedport":  cmdClosedPort,
 			"blackhole":   cmdBlackhole,
