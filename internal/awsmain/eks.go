@@ -37,30 +37,6 @@ func eksToken(ctx context.Context, s *term.Streams, req *awsproc.EKSTokenRequest
 	return &awsproc.EKSTokenResponse{Token: tok, Signed: signed, CredentialsExpire: c.Expiration}, nil
 }
 
-// eksClusters describes the clusters of `assume eks kubeconfig`.
-func eksClusters(ctx context.Context, s *term.Streams, req *awsproc.EKSClustersRequest) (*awsproc.EKSClustersResponse, error) {
-	c, err := eksCredentials(ctx, s, &req.Resolve, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := eksConfig(s, c, req.Resolve.Region)
-	if err != nil {
-		return nil, err
-	}
-	timeout, _ := awssdk.Timeout(0, s.Getenv)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cls, err := ekssdk.Describe(ctx, cfg, req.Resolve.Region, req.Names, req.All)
-	if err != nil {
-		return nil, err
-	}
-	out := &awsproc.EKSClustersResponse{Account: c.AccountID, Clusters: []awsproc.EKSCluster{}}
-	for _, cl := range cls {
-		out.Clusters = append(out.Clusters, awsproc.EKSCluster{Name: cl.Name, ARN: cl.ARN, Endpoint: cl.Endpoint, CAData: cl.CAData})
-	}
-	return out, nil
-}
-
 // eksCredentials resolves the request's profile (or takes env, the
 // caller's environment keys) and assumes roleARN on top when set, through
 // creds: chains, MFA, SSO, the session cache and its single flight.

@@ -82,16 +82,6 @@ func testHandlers() *Handlers {
 		EKSToken: func(_ context.Context, r *EKSTokenRequest) (*EKSTokenResponse, error) {
 			return &EKSTokenResponse{Token: "k8s-aws-v1." + r.Cluster + "." + r.Resolve.Profile + "." + r.RoleARN, Signed: expiry}, nil
 		},
-		EKSClusters: func(_ context.Context, r *EKSClustersRequest) (*EKSClustersResponse, error) {
-			var out EKSClustersResponse
-			for _, n := range r.Names {
-				out.Clusters = append(out.Clusters, EKSCluster{Name: n, Endpoint: "https://" + n + "." + r.Resolve.Region, CAData: "Q0E="})
-			}
-			if r.All {
-				out.Clusters = append(out.Clusters, EKSCluster{Name: "listed"}) // no endpoint: incomplete
-			}
-			return &out, nil
-		},
 		// Rotate is left out: an operation without a handler is unknown.
 		Failure: func(err error) *Error { return &Error{Message: err.Error(), Hints: []string{"classified"}, Code: 6} },
 	}
@@ -150,18 +140,11 @@ func TestConsoleRoundTrip(t *testing.T) {
 	}
 }
 
-func TestEKSRoundTrips(t *testing.T) {
+func TestEKSTokenRoundTrip(t *testing.T) {
 	c, _ := testClient(t, "serve")
 	tok, err := c.EKSToken(context.Background(), &EKSTokenRequest{Resolve: ResolveRequest{Profile: "dev"}, Cluster: "prod", RoleARN: "arn:r"})
 	if err != nil || tok.Token != "k8s-aws-v1.prod.dev.arn:r" || !tok.Signed.Equal(expiry) {
 		t.Fatalf("eks token %+v, %v", tok, err)
-	}
-	cl, err := c.EKSClusters(context.Background(), &EKSClustersRequest{Resolve: ResolveRequest{Region: "eu-west-1"}, Names: []string{"a", "b"}})
-	if err != nil || len(cl.Clusters) != 2 || cl.Clusters[1].Endpoint != "https://b.eu-west-1" || cl.Clusters[0].CAData != "Q0E=" {
-		t.Fatalf("eks clusters %+v, %v", cl, err)
-	}
-	if _, err := c.EKSClusters(context.Background(), &EKSClustersRequest{All: true}); err == nil || !strings.Contains(err.Error(), "without a cluster endpoint") {
-		t.Fatalf("incomplete clusters answer: %v", err)
 	}
 }
 

@@ -96,11 +96,6 @@ func (c *Client) EKSToken(ctx context.Context, req *EKSTokenRequest) (*EKSTokenR
 	return call[EKSTokenResponse](ctx, c, OpEKSToken, req, true)
 }
 
-// EKSClusters describes EKS clusters.
-func (c *Client) EKSClusters(ctx context.Context, req *EKSClustersRequest) (*EKSClustersResponse, error) {
-	return call[EKSClustersResponse](ctx, c, OpEKSClusters, req, true)
-}
-
 // checked is a response that knows when it is complete.
 type checked interface {
 	// check names what is missing ("credentials") or returns nil.

@@ -21,6 +21,7 @@ const (
 	CmdSSO      = "sso"      // a hand-off without request: assume sso …
 	CmdLogin    = "login"    // a hand-off without request: assume login …
 	CmdLogout   = "logout"   // a hand-off without request: assume logout …
+	CmdEKS      = "eks"      // a hand-off: assume eks kubeconfig (the kubeconfig editor lives in assume-aws)
 )
 
 // Op names an operation of `assume-aws serve`.
@@ -33,10 +34,8 @@ const (
 	OpConsole Op = "console" // a console sign-in URL for the given credentials
 	OpClock   Op = "clock"   // the clock skew against the STS endpoint
 	OpRotate  Op = "rotate"  // rotate the access key of a profile whose keys are in the keychain
-	// OpEKSToken presigns an EKS bearer token; OpEKSClusters describes EKS
-	// clusters (assume eks token, assume eks kubeconfig).
-	OpEKSToken    Op = "ekstoken"
-	OpEKSClusters Op = "eksclusters"
+	// OpEKSToken presigns an EKS bearer token (assume eks token).
+	OpEKSToken Op = "ekstoken"
 	// OpHandOff marks the request of a hand-off (exec, endpoint).
 	OpHandOff Op = "handoff"
 )
@@ -214,39 +213,6 @@ type EKSTokenResponse struct {
 func (r *EKSTokenResponse) check() error {
 	if r.Token == "" || r.Signed.IsZero() {
 		return errors.New("a token")
-	}
-	return nil
-}
-
-// EKSClustersRequest asks for the endpoint and CA of EKS clusters: those
-// named, or every cluster ListClusters returns when All.
-type EKSClustersRequest struct {
-	Resolve ResolveRequest `json:"resolve"`
-	Names   []string       `json:"names,omitempty"`
-	All     bool           `json:"all,omitempty"`
-}
-
-// EKSCluster is what DescribeCluster says of a cluster.
-type EKSCluster struct {
-	Name     string `json:"name"`
-	ARN      string `json:"arn,omitempty"`
-	Endpoint string `json:"endpoint"`
-	// CAData is the base64 PEM of the cluster's certificate authority.
-	CAData string `json:"ca_data"`
-}
-
-// EKSClustersResponse is the answer to an EKSClustersRequest.
-type EKSClustersResponse struct {
-	Clusters []EKSCluster `json:"clusters"`
-	// Account is the account the clusters are in, when known.
-	Account string `json:"account,omitempty"`
-}
-
-func (r *EKSClustersResponse) check() error {
-	for _, c := range r.Clusters {
-		if c.Name == "" || c.Endpoint == "" {
-			return errors.New("a cluster endpoint")
-		}
 	}
 	return nil
 }

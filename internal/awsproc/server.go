@@ -18,9 +18,8 @@ type Handlers struct {
 	Console func(context.Context, *ConsoleRequest) (*ConsoleResponse, error)
 	Clock   func(context.Context, *ClockRequest) (*ClockResponse, error)
 	Rotate  func(context.Context, *RotateRequest) (*RotateResponse, error)
-	// EKSToken and EKSClusters serve assume eks.
-	EKSToken    func(context.Context, *EKSTokenRequest) (*EKSTokenResponse, error)
-	EKSClusters func(context.Context, *EKSClustersRequest) (*EKSClustersResponse, error)
+	// EKSToken serves assume eks token.
+	EKSToken func(context.Context, *EKSTokenRequest) (*EKSTokenResponse, error)
 	Failure     func(error) *Error
 }
 
@@ -58,8 +57,6 @@ func (h *Handlers) handle(ctx context.Context, r io.Reader) *response {
 		result, err = run(ctx, req, h.Rotate)
 	case OpEKSToken:
 		result, err = run(ctx, req, h.EKSToken)
-	case OpEKSClusters:
-		result, err = run(ctx, req, h.EKSClusters)
 	default:
 		return &response{Error: unknownOp(req.Op)}
 	}

@@ -3,14 +3,11 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"os"
+	"path/filepath"
 
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/commands"
 	"github.com/assume-cli/assume/internal/flags"
-	"github.com/assume-cli/assume/internal/kubeconfig"
 )
 
 // eksKubeconfigOptions are the flags of `assume eks kubeconfig`.
@@ -19,9 +16,10 @@ type eksKubeconfigOptions struct {
 	all, dryRun, debug                    bool
 }
 
-// runEKSKubeconfig is `assume eks kubeconfig`: DescribeCluster (through
-// assume-aws), then the cluster, user and context entries in the
-// kubeconfig, the user running `assume eks token`.
+// runEKSKubeconfig is `assume eks kubeconfig`: the flags are checked here,
+// then assume-aws (internal/awsmain/ekskubeconfig.go) calls DescribeCluster
+// and writes the cluster, user and context entries into the kubeconfig,
+// the user running `assume eks token`.
 func runEKSKubeconfig(ctx context.Context, args []string, s *invocation) error {
 	var o eksKubeconfigOptions
 	pos, err := simpleFlags(s, "eks kubeconfig", args, func(fs *flags.FlagSet) {
@@ -54,97 +52,47 @@ func runEKSKubeconfig(ctx context.Context, args []string, s *invocation) error {
 	if t.profile == "" {
 		return usageErr("eks kubeconfig needs a profile for the kubeconfig user to run assume eks token with: --profile P")
 	}
-	path, err := kubeconfig.Path(o.file, s.Getenv)
+	path, err := kubeconfigPath(o.file, s.Getenv)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	// A file that cannot be edited is refused before any AWS call.
-	if _, _, err := kubeconfig.Read(path); err != nil {
-		return kubeconfigErr(err)
-	}
-	req := &awsproc.EKSClustersRequest{Resolve: t.resolveRequest(o.debug, s.CanPrompt()), All: o.all}
+	// The editor (and its YAML library) lives in assume-aws: the front
+	// end's start-up, which every cached assume pays, stays free of it.
+	hand := []string{awsproc.CmdEKS, "kubeconfig", "--" + commands.EKSKubeconfig.Long, path}
 	if o.cluster != "" {
-		req.Names = []string{o.cluster}
+		hand = append(hand, "--"+commands.EKSCluster.Long, o.cluster)
 	}
-	resp, err := s.assumeAWS().EKSClusters(ctx, req)
-	if err != nil {
-		return withHintInline(err)
+	if o.alias != "" {
+		hand = append(hand, "--"+commands.EKSAlias.Long, o.alias)
 	}
-	if len(resp.Clusters) == 0 {
-		return withCode(ExitConfig, fmt.Errorf("profile %s sees no EKS cluster in %s", t.profile, t.region),
-			"check --region; the clusters are listed per region")
-	}
-	_, statErr := os.Stat(path)
-	existed := statErr == nil
-	var contexts []string
-	changes, err := kubeconfig.Update(path, o.dryRun, func(f *kubeconfig.File) ([]kubeconfig.Change, error) {
-		var out []kubeconfig.Change
-		for _, c := range resp.Clusters {
-			id := c.ARN
-			if id == "" {
-				id = c.Name
-			}
-			ctxName := id
-			if o.alias != "" {
-				ctxName = o.alias
-			}
-			args := []string{"eks", "token", "--cluster", c.Name, "--profile", t.profile, "--region", t.region}
-			for _, e := range []struct {
-				kind, name string
-				body       []string
-			}{
-				{kubeconfig.Clusters, id, kubeconfig.ClusterBody(id, c.Endpoint, c.CAData)},
-				{kubeconfig.Users, id, kubeconfig.ExecUserBody(id, "assume", args)},
-				{kubeconfig.Contexts, ctxName, kubeconfig.ContextBody(ctxName, id, id)},
-			} {
-				ch, err := f.Set(e.kind, e.name, e.body)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, ch)
-			}
-			contexts = append(contexts, ctxName)
+	for _, b := range []struct {
+		on   bool
+		flag string
+	}{{o.all, commands.EKSAll.Long}, {o.dryRun, commands.EKSDryRun.Long}, {o.debug, commands.Debug.Long}} {
+		if b.on {
+			hand = append(hand, "--"+b.flag)
 		}
-		if len(contexts) == 1 {
-			if err := f.SetCurrentContext(contexts[0]); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	})
-	if err != nil {
-		return kubeconfigErr(err)
 	}
-	if o.dryRun {
-		_, err := io.WriteString(s.Out, kubeconfig.Diff(path, changes))
-		return err
-	}
-	for _, c := range contexts {
-		s.Noticef("context %s in %s", c, path)
-	}
-	if len(contexts) == 1 {
-		s.Noticef("kubectl now uses it (current-context)")
-	}
-	if existed {
-		s.Noticef("the previous file is kept as %s.bak (secrets it replaced redacted)", path)
-	}
-	return nil
+	return handOff(s, hand, &awsproc.ResolveRequest{Profile: t.profile, Region: t.region, Debug: o.debug, Prompt: true})
 }
 
-// kubeconfigErr classifies the editor's errors: a file that is not a
-// kubeconfig is a configuration error, one that cannot be written a
-// failure.
-func kubeconfigErr(err error) error {
-	var pe *kubeconfig.ParseError
-	if errors.As(err, &pe) {
-		return withCode(ExitConfig, err, pe.Hint())
+// kubeconfigPath is the kubeconfig to edit: the flag, else the first file
+// of $KUBECONFIG, else ~/.kube/config (as kubectl writes).
+func kubeconfigPath(flag string, getenv func(string) string) (string, error) {
+	if flag != "" {
+		return flag, nil
 	}
-	var le *kubeconfig.LockedError
-	if errors.As(err, &le) {
-		return withCode(ExitFailure, err, le.Hint())
+	for _, p := range filepath.SplitList(getenv("KUBECONFIG")) {
+		if p != "" {
+			return p, nil
+		}
 	}
-	if errors.Is(err, os.ErrPermission) {
-		return withCode(ExitFailure, err, "the kubeconfig (or its folder) is not writable: fix its permissions or pass --kubeconfig FILE")
+	home := getenv("HOME")
+	if home == "" {
+		home = getenv("USERPROFILE")
 	}
-	return err
+	if home == "" {
+		return "", errors.New("no HOME to find ~/.kube/config in; pass --kubeconfig FILE")
+	}
+	return filepath.Join(home, ".kube", "config"), nil
 }

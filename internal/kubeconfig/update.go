@@ -16,27 +16,6 @@ import (
 // MaxFileSize bounds the kubeconfig read.
 const MaxFileSize = atomicfile.MaxConfigSize
 
-// Path is the kubeconfig to edit: flag, else the first file of
-// $KUBECONFIG, else ~/.kube/config (as kubectl writes).
-func Path(flag string, getenv func(string) string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	for _, p := range filepath.SplitList(getenv("KUBECONFIG")) {
-		if p != "" {
-			return p, nil
-		}
-	}
-	home := getenv("HOME")
-	if home == "" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" {
-		return "", errors.New("no HOME to find ~/.kube/config in; pass --kubeconfig FILE")
-	}
-	return filepath.Join(home, ".kube", "config"), nil
-}
-
 // Read reads and parses the kubeconfig at path (a missing file is empty).
 func Read(path string) (*File, atomicfile.Stamp, error) {
 	data, stamp, err := atomicfile.Read(path, MaxFileSize)
