@@ -20,7 +20,7 @@ type Handlers struct {
 	Rotate  func(context.Context, *RotateRequest) (*RotateResponse, error)
 	// EKSToken serves assume eks token.
 	EKSToken func(context.Context, *EKSTokenRequest) (*EKSTokenResponse, error)
-	Failure     func(error) *Error
+	Failure  func(error) *Error
 }
 
 // Serve reads one request from the private channel, runs its handler and
