@@ -45,10 +45,8 @@ export HOME=$tmp/home XDG_CACHE_HOME=$tmp/cache XDG_CONFIG_HOME=$tmp/config
 export AWS_ENDPOINT_URL_STS=$url AWS_ENDPOINT_URL_EKS=$url ASSUME_AWS_HELPER=$tmp/bin/assume-aws
 export PATH=$tmp/bin:$PATH KUBECONFIG=$tmp/home/.kube/config AWS_EC2_METADATA_DISABLED=true
 # The AWS CLI 2.9 ignores AWS_ENDPOINT_URL_*: its endpoint rules are replaced.
-for svc in sts/2011-06-15; do
-	mkdir -p "$tmp/data/$svc"
-	printf '{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":"%s","properties":{},"headers":{}},"type":"endpoint"}]}' "$url" >"$tmp/data/$svc/endpoint-rule-set-1.json"
-done
+mkdir -p "$tmp/data/sts/2011-06-15"
+printf '{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":"%s","properties":{},"headers":{}},"type":"endpoint"}]}' "$url" >"$tmp/data/sts/2011-06-15/endpoint-rule-set-1.json"
 export AWS_DATA_PATH=$tmp/data
 mkdir -p "$HOME/.aws"
 printf '[base]\naws_access_key_id = AKIABENCHBASE0000001\naws_secret_access_key = bench-secret-0000000000000000000001\n' >"$HOME/.aws/credentials"
@@ -89,6 +87,7 @@ import os, statistics, subprocess, sys, time
 runs, out, tmp, aws = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 cases = [
     ("Go hello-world", [os.path.join(tmp, "hello-world")], None),
+    ("assume --version (the front end's start)", ["assume", "--version"], None),
     ("assume eks token, cached", ["assume", "eks", "token", "--cluster", "prod", "--profile", "dev"], None),
     ("assume eks token, new token", ["assume", "eks", "token", "--cluster", "CLUSTER", "--profile", "dev"], "fresh"),
     ("aws eks get-token", [aws, "eks", "get-token", "--cluster-name", "prod", "--profile", "dev"], None),
