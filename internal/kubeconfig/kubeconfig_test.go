@@ -1,6 +1,9 @@
 package kubeconfig
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -218,4 +221,57 @@ func FuzzSet(f *testing.F) {
 		}
 		_ = Backup("kc", []byte(in), out)
 	})
+}
+
+func TestUpdateLocksBacksUpAndKeepsTheFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config")
+	if err := os.WriteFile(path, []byte(kubectlStyle), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set := func(f *File) ([]Change, error) {
+		ch, err := f.Set(Users, "prod", ExecUserBody("prod", "assume", []string{"eks", "token"}))
+		return []Change{ch}, err
+	}
+	// Another holder of kubectl's lock: refused, nothing written.
+	if err := os.WriteFile(path+".lock", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var le *LockedError
+	if _, err := Update(path, false, set); !errors.As(err, &le) {
+		t.Fatalf("locked: %v", err)
+	}
+	os.Remove(path + ".lock")
+	// A failing edit writes nothing.
+	if _, err := Update(path, false, func(*File) ([]Change, error) { return nil, errors.New("no") }); err == nil {
+		t.Fatal("failing edit: no error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != kubectlStyle {
+		t.Fatal("file changed by a failed edit")
+	}
+	ch, err := Update(path, true, set)
+	if err != nil || len(ch) != 1 {
+		t.Fatal(ch, err)
+	}
+	if d := Diff(path, ch); !strings.Contains(d, "-    token: "+RedactedValue) || strings.Contains(d, "prod-secret-token") || !strings.Contains(d, "+      command: assume") {
+		t.Errorf("dry run diff:\n%s", d)
+	}
+	if b, _ := os.ReadFile(path); string(b) != kubectlStyle {
+		t.Fatal("dry run wrote")
+	}
+	if _, err := Update(path, false, set); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path + ".bak")
+	if strings.Contains(string(b), "prod-secret-token") || !strings.Contains(string(b), "other-secret-token") {
+		t.Errorf("backup:\n%s", b)
+	}
+	for _, p := range []string{path, path + ".bak"} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", p, fi.Mode(), err)
+		}
+	}
+	if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
+		t.Error("lock left behind")
+	}
 }
