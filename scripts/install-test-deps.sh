@@ -64,7 +64,16 @@ if [ -n "$want_kubectl" ]; then
 	echo "install-test-deps: building kubectl (scripts/kubectl, k8s.io/kubectl)" >&2
 	dir=${XDG_CACHE_HOME:-$HOME/.cache}/assume-test-deps
 	mkdir -p "$dir"
-	(cd "$(dirname "$0")/kubectl" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$dir/kubectl" .)
+	# The version kubectl reports (kubectl version refuses to run without
+	# one): module k8s.io/kubectl v0.37.2 is Kubernetes v1.37.2, as pinned in
+	# scripts/kubectl/go.mod.
+	v=$(sed -n 's/^[[:space:]]*k8s.io\/kubectl v0\.\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' "$(dirname "$0")/kubectl/go.mod")
+	read -r minor patch <<<"$v"
+	x=""
+	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		x="$x -X $pkg.gitVersion=v1.$minor.$patch -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+	done
+	(cd "$(dirname "$0")/kubectl" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$x" -o "$dir/kubectl" .)
 	install -m 0755 "$dir/kubectl" /usr/local/bin/kubectl
 	kubectl version --client >/dev/null
 fi
