@@ -82,7 +82,7 @@ KC
 kubectl get --raw /version >/dev/null
 KUBECONFIG=$tmp/kc-awscli kubectl get --raw /version >/dev/null
 
-python3 - "$runs" "$out" "$tmp" "$aws" <<'PY'
+ASSUME_ROOT=$root python3 - "$runs" "$out" "$tmp" "$aws" <<'PY'
 import os, statistics, subprocess, sys, time
 runs, out, tmp, aws = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 cases = [
@@ -122,7 +122,10 @@ lines = ["", "## Kubernetes (EKS)", "",
          "`scripts/bench-eks.sh` (part of `make bench`): %d interleaved rounds, each running every command once, against" % runs,
          "awsemu and its cluster API stand-in (`awsemu --cluster-api`). `cached`: the token from assume's cache, served by",
          "the front end alone; `new token`: assume-aws presigns one (the role's session is cached, so no AWS call);",
-         "`aws eks get-token`: the AWS CLI v2 (%s). Goal: cached within 1.3x hello-world." % aws, "",
+         "`aws eks get-token`: the AWS CLI v2 (%s). Goal: cached within 1.3x hello-world." % aws,
+         "Machine: %s; assume %s; %s." % (os.uname().sysname + " " + os.uname().release + " " + os.uname().machine + ", " + str(os.cpu_count()) + " cores",
+             subprocess.run(["git", "-C", os.environ.get("ASSUME_ROOT", "."), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?",
+             time.strftime("%Y-%m-%d")), "",
          "| case | median | p10 | p90 | x hello-world |", "|---|---|---|---|---|"]
 for n, _, _ in cases:
     m, a, b = stats(times[n])
