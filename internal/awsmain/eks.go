@@ -29,12 +29,34 @@ func eksToken(ctx context.Context, s *term.Streams, req *awsproc.EKSTokenRequest
 	if err != nil {
 		return nil, err
 	}
-	global := ekssdk.Global(strings.ToLower(strings.TrimSpace(s.Getenv("AWS_STS_REGIONAL_ENDPOINTS"))), req.Resolve.Region)
+	global := ekssdk.Global(stsRegionalEndpoints(s, req.Resolve.Profile), req.Resolve.Region)
 	tok, signed, err := ekssdk.Token(ctx, cfg, req.Resolve.Region, req.Cluster, global)
 	if err != nil {
 		return nil, err
 	}
 	return &awsproc.EKSTokenResponse{Token: tok, Signed: signed, CredentialsExpire: c.Expiration}, nil
+}
+
+// stsRegionalEndpoints is the sts_regional_endpoints setting, as the AWS
+// CLI reads it: AWS_STS_REGIONAL_ENDPOINTS, else the profile's (lower
+// case; "" when unset).
+func stsRegionalEndpoints(s *term.Streams, profile string) string {
+	if v := strings.TrimSpace(s.Getenv("AWS_STS_REGIONAL_ENDPOINTS")); v != "" {
+		return strings.ToLower(v)
+	}
+	if profile == "" {
+		return ""
+	}
+	cfg, cred := awsconfig.Locate(s.Getenv)
+	files, err := awsconfig.Open(cfg, cred)
+	if err != nil {
+		return ""
+	}
+	p, found, err := files.Profile(profile)
+	if err != nil || !found {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(p.Get("sts_regional_endpoints").Text))
 }
 
 // eksCredentials resolves the request's profile (or takes env, the
