@@ -140,7 +140,7 @@ with open(out, "a") as f:
     f.write("keychain (`assume creds import`; no AWS call, the keychain read is the whole cost), `dev` is a role whose\n")
     f.write("cached session lives in the keychain (`assume settings set cache keychain`) or, in the first row, in the\n")
     f.write("default encrypted file cache. Secret Service: gnome-keyring in a private D-Bus session; pass: a throwaway\n")
-    f.write("GPG key with no passphrase; file: Argon2id (64 MiB, 3 passes) on every run. Budgets from the issue: the\n")
+    f.write("GPG key with no passphrase; file: Argon2id (64 MiB, 3 passes) on every run. The budgets: the\n")
     f.write("file cache within the core budget, Secret Service within 10 ms over a bare process start.\n\n")
     f.write("| case | median | p10 | p90 | + over hello-world |\n|---|---|---|---|---|\n")
     for name, med, p10, p90 in rows:

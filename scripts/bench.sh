@@ -162,8 +162,8 @@ with open(out, "w") as f:
     f.write("  %s ms, then the first frame %s ms and each keystroke %s ms (goal: first frame and keystroke under 50 ms)\n" % (pitems, pframe, pkey))
     f.write("\n")
     floor = next((r[1] for r in rows if r[0] == "Go hello-world"), None)
-    f.write("Process start-up on this machine is slow (a Go hello-world takes several ms here, ~1 ms on the\n")
-    f.write("baseline machine of `shared/reference/baseline.md`), so the last columns compare each case with the\n")
+    f.write("Process start-up on this machine is slow (a Go hello-world takes several ms here, ~1 ms on an\n")
+    f.write("idle machine of the same class, 2 vCPU Linux), so the last columns compare each case with the\n")
     f.write("hello-world of the same run: `+ms` is the time beyond a bare process start, the ratio is `median / floor`.\n\n")
     f.write("| case | median | p10 | p90 | + over hello-world | × hello-world | peak RSS |\n|---|---|---|---|---|---|---|\n")
     for name, med, p10, p90, mb in rows:

@@ -16,6 +16,9 @@
 //     input byte for byte (comments, spacing, CRLF, a missing final newline), and
 //     each edit touches only the lines it must. UpdateFile wraps an edit in a
 //     cross-process lock and an atomic replace that keeps a .bak copy.
+//   - ScanLenient is the tokenizer's lenient mode, for a file read whatever
+//     it holds (assume's settings file): a broken line is reported and
+//     skipped instead of failing the file.
 //
 // The package is pure: no AWS SDK, no network. It never puts a line of a file
 // into an error message, because such a line may hold a secret.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -219,7 +220,7 @@ func (s *Server) checkEKSToken(r *http.Request, cluster string) (string, *apiErr
 	if aerr != nil {
 		return "", deny("the token's URL is not presigned: " + aerr.Message)
 	}
-	if !contains(sr.SignedHeaders, eksClusterHeader) || !contains(sr.SignedHeaders, "host") {
+	if !slices.Contains(sr.SignedHeaders, eksClusterHeader) || !slices.Contains(sr.SignedHeaders, "host") {
 		return "", deny("the token does not sign host and " + eksClusterHeader)
 	}
 	now := s.now()

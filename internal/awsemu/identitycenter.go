@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -417,14 +418,7 @@ type oidcClient struct {
 	expires      time.Time
 }
 
-func (c *oidcClient) allowsGrant(g string) bool {
-	for _, t := range c.grantTypes {
-		if t == g {
-			return true
-		}
-	}
-	return false
-}
+func (c *oidcClient) allowsGrant(g string) bool { return slices.Contains(c.grantTypes, g) }
 
 // signIn is one approved login: every access and refresh token descends
 // from one. Logout ends it, and with it every token of the family.

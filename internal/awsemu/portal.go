@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,7 +111,7 @@ func (s *Server) getRoleCredentials(c *restCall) (any, *apiError) {
 	}
 	ic := s.ix.ic
 	ps := ic.permSets[roleName]
-	if ua := ic.byUser[si.user]; ua == nil || ps == nil || !contains(ua.roles[accountID], roleName) {
+	if ua := ic.byUser[si.user]; ua == nil || ps == nil || !slices.Contains(ua.roles[accountID], roleName) {
 		return nil, errNoSuchRole().withReason(si.user + " has no assignment of " + truncate(roleName, 64) + " in " + truncate(accountID, 32))
 	}
 	role := ic.ssoRole(accountID, roleName)
@@ -144,15 +145,6 @@ func (ic *icIndex) ssoRole(account, permSet string) *Role {
 		path += ic.region + "/"
 	}
 	return &Role{Account: account, Name: "AWSReservedSSO_" + permSet + "_" + hex.EncodeToString(sum[:8]), Path: path}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // ---- pagination ----

@@ -14,7 +14,7 @@ import (
 
 // Env is what discovery reads from the machine; every field can be
 // replaced, so tests describe a fake Linux, macOS or Windows machine.
-// Nil fields get the real thing (see SystemEnv).
+// Nil fields get the real thing: Env{} is this machine.
 type Env struct {
 	// GOOS is the operating system ("linux", "darwin", "windows", ...).
 	GOOS string
@@ -36,9 +36,6 @@ type Env struct {
 // default?" (xdg-settings can be slow on a cold desktop); without an
 // answer in time discovery carries on in its own order.
 const DefaultBrowserTimeout = 500 * time.Millisecond
-
-// SystemEnv is the Env of this machine.
-func SystemEnv() Env { return Env{}.norm() }
 
 func (e Env) norm() Env {
 	real := e.GOOS == "" || e.GOOS == runtime.GOOS
@@ -107,19 +104,6 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("browser %s not found; looked for %s", e.Kind, strings.Join(e.Looked, ", "))
-}
-
-// Discover lists the installed browsers we can isolate, one per kind (the
-// first install found), in Preference order.
-func Discover(env Env) []Found {
-	env = env.norm()
-	var out []Found
-	for _, k := range Preference {
-		if f, err := findInstalled(k, env); err == nil {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // Find locates the browser of a kind. KindAuto asks the system for its

@@ -21,7 +21,7 @@
 //
 // # Discovery
 //
-// Discover and Find look, per browser, in this order, and the first hit
+// Find looks, per browser, in this order, and the first hit
 // wins; the browsers themselves are tried in the order of Preference
 // (Chrome, Chromium, Brave, Edge, Vivaldi, Firefox).
 //

@@ -83,9 +83,6 @@ func (k Kind) Chromium() bool {
 // Firefox reports whether k is Firefox, with or without containers.
 func (k Kind) Firefox() bool { return k == KindFirefox || k == KindFirefoxPlain }
 
-// Isolates reports whether k keeps AWS profiles apart.
-func (k Kind) Isolates() bool { return k.Chromium() || k == KindFirefox }
-
 // ParseKind reads a kind name, case-insensitively, accepting a few aliases
 // (google-chrome, msedge, ...). The empty string is KindAuto. An unknown
 // name is an *UnknownNameError suggesting the closest kind.

@@ -167,24 +167,6 @@ func (c *Cache) PutIdentity(accessKeyID string, id *Identity) error {
 	return c.store.Set(prefixIdentity+accessKeyID, b)
 }
 
-// Clear removes every entry this package wrote and returns how many.
-func (c *Cache) Clear() (int, error) {
-	n := 0
-	for _, p := range []string{prefixCreds, prefixMFA, prefixIdentity, prefixEKS} {
-		keys, err := c.store.List(p)
-		if err != nil {
-			return n, err
-		}
-		for _, k := range keys {
-			if err := ignoreNotFound(c.store.Delete(k)); err != nil {
-				return n, err
-			}
-			n++
-		}
-	}
-	return n, nil
-}
-
 // EKSToken is a cached EKS bearer token (assume eks token).
 type EKSToken struct {
 	Token string `json:"token"`

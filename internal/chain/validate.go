@@ -2,6 +2,7 @@ package chain
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,14 +25,7 @@ var CredentialSources = []string{"Environment", "Ec2InstanceMetadata", "EcsConta
 var MFAPrompts = []string{"terminal", "ykman", "osascript", "zenity", "kdialog", "powershell"}
 
 // ValidMFAPrompt reports whether v is one of MFAPrompts.
-func ValidMFAPrompt(v string) bool {
-	for _, ok := range MFAPrompts {
-		if v == ok {
-			return true
-		}
-	}
-	return false
-}
+func ValidMFAPrompt(v string) bool { return slices.Contains(MFAPrompts, v) }
 
 // Validate checks the values of every step that an AWS call would reject or
 // that could not run at all, and returns a *ConfigError pointing at the first

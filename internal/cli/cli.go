@@ -196,18 +196,3 @@ func handOffCommand(name string) func(context.Context, []string, *invocation) er
 		return handOff(s, append([]string{name}, args...), nil)
 	}
 }
-
-func runHelp(_ context.Context, args []string, s *invocation) error {
-	if len(args) > 0 && args[0] == "exit-codes" {
-		io.WriteString(s.Out, exitCodesText)
-		return nil
-	}
-	if len(args) > 0 {
-		if h, ok := lookupHelp(strings.Join(args, " ")); ok {
-			return writeHelp(s.Out, h)
-		}
-		return usageErr("no help on %q: assume help lists the commands", strings.Join(args, " "))
-	}
-	io.WriteString(s.Out, mainHelp())
-	return nil
-}

@@ -14,7 +14,7 @@ import (
 )
 
 // completionShells are the shells `assume completion` writes a script for.
-var completionShells = []string{"bash", "zsh", "fish", "pwsh"}
+var completionShells = shell.CompletionShells()
 
 // runCompletion prints the completion script of a shell.
 func runCompletion(_ context.Context, args []string, s *invocation) error {
@@ -181,45 +181,18 @@ func completeSSOSessions(s *invocation) []string {
 	return names
 }
 
-// completionScript is the script of `assume completion SHELL`. Every list
-// it completes comes from `assume __complete`, so it never goes stale; the
-// flags that take a value are filled in from the commands' declarations.
+// completionScript is the script of `assume completion SHELL`
+// (internal/shell), with the flags that take a value filled in from the
+// commands' declarations.
 func completionScript(sh string) (string, bool) {
-	t, ok := completionTemplates[sh]
-	if !ok {
-		return "", false
-	}
-	var pairs []string
-	for _, kind := range []string{flags.CompleteProfiles, flags.CompleteSSOSessions, flags.CompleteServices,
-		flags.CompletePrint, flags.CompleteFiles, ""} {
-		names := valueFlags(kind)
-		if sh == "pwsh" && kind == "" {
-			names = append(valueFlags(flags.CompleteFiles), names...) // no file completion there
-		}
-		var list string
-		switch sh {
-		case "bash", "zsh":
-			list = strings.Join(names, "|")
-		case "fish":
-			list = strings.Join(names, " ")
-		case "pwsh":
-			list = "'" + strings.Join(names, "', '") + "'"
-		}
-		if kind == "" {
-			kind = "none"
-		}
-		pairs = append(pairs, "{{"+kind+"}}", list)
-	}
-	formats := shell.PrintFormats()
-	switch sh {
-	case "bash":
-		pairs = append(pairs, "{{formats}}", "$'"+strings.Join(formats, `\n`)+"'")
-	case "zsh", "fish":
-		pairs = append(pairs, "{{formats}}", strings.Join(formats, " "))
-	case "pwsh":
-		pairs = append(pairs, "{{formats}}", "'"+strings.Join(formats, "', '")+"'")
-	}
-	return strings.NewReplacer(pairs...).Replace(t), true
+	return shell.Completion(sh, shell.CompletionFlags{
+		Profiles:    valueFlags(flags.CompleteProfiles),
+		SSOSessions: valueFlags(flags.CompleteSSOSessions),
+		Services:    valueFlags(flags.CompleteServices),
+		Print:       valueFlags(flags.CompletePrint),
+		Files:       valueFlags(flags.CompleteFiles),
+		None:        valueFlags(""),
+	})
 }
 
 // valueFlags lists every flag (-s and --long) that takes a value completed
@@ -245,159 +218,4 @@ func valueFlags(kind string) []string {
 		}
 	})
 	return names
-}
-
-var completionTemplates = map[string]string{
-	"bash": `# assume completion for bash. Load it with
-#   eval "$(assume completion bash)"
-# in ~/.bashrc, or save it as ~/.local/share/bash-completion/completions/assume.
-_assume_complete() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" sub="" i
-    (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
-    (( COMP_CWORD > 1 )) && sub="${COMP_WORDS[1]}"
-    local sub2=""
-    (( COMP_CWORD > 2 )) && sub2="${COMP_WORDS[2]}"
-    for (( i = 1; i < COMP_CWORD; i++ )); do
-        if [[ "${COMP_WORDS[i]}" == "--" ]]; then
-            compopt -o default 2>/dev/null
-            COMPREPLY=()
-            return 0
-        fi
-    done
-    local IFS=$'\n' words
-    case "$prev" in
-        {{profiles}}) words="$(command assume __complete profiles 2>/dev/null)" ;;
-        {{sso-sessions}}) words="$(command assume __complete sso-sessions 2>/dev/null)" ;;
-        {{print}}) words={{formats}} ;;
-        {{services}}) words="$(command assume __complete services 2>/dev/null)" ;;
-        {{files}})
-            COMPREPLY=($(compgen -f -- "$cur"))
-            return 0 ;;
-        {{none}})
-            COMPREPLY=()
-            return 0 ;;
-        *)
-            if [[ "$cur" == -* ]]; then
-                words="$(command assume __complete flags "$sub" "$sub2" 2>/dev/null)"
-            else
-                words="$(command assume __complete args "$sub" "$sub2" 2>/dev/null)"
-            fi ;;
-    esac
-    COMPREPLY=($(compgen -W "$words" -- "$cur"))
-    return 0
-}
-complete -F _assume_complete assume
-`,
-	"zsh": `#compdef assume
-# assume completion for zsh. Load it with
-#   eval "$(assume completion zsh)"
-# in ~/.zshrc after compinit, or save it as _assume in a folder of $fpath.
-_assume() {
-    local cur="${words[CURRENT]}" prev="${words[CURRENT-1]}" sub=""
-    (( CURRENT > 2 )) && sub="${words[2]}"
-    local sub2=""
-    (( CURRENT > 3 )) && sub2="${words[3]}"
-    if (( ${words[(I)--]} > 1 && ${words[(I)--]} < CURRENT )); then
-        _files
-        return
-    fi
-    local -a cands
-    case "$prev" in
-        {{profiles}}) cands=(${(f)"$(command assume __complete profiles 2>/dev/null)"}) ;;
-        {{sso-sessions}}) cands=(${(f)"$(command assume __complete sso-sessions 2>/dev/null)"}) ;;
-        {{print}}) cands=({{formats}}) ;;
-        {{services}}) cands=(${(f)"$(command assume __complete services 2>/dev/null)"}) ;;
-        {{files}}) _files; return ;;
-        {{none}})
-            return 1 ;;
-        *)
-            if [[ "$cur" == -* ]]; then
-                cands=(${(f)"$(command assume __complete flags "$sub" "$sub2" 2>/dev/null)"})
-            else
-                cands=(${(f)"$(command assume __complete args "$sub" "$sub2" 2>/dev/null)"})
-            fi ;;
-    esac
-    compadd -- "${cands[@]}"
-}
-if (( $+functions[compdef] )); then
-    compdef _assume assume
-fi
-`,
-	"fish": `# assume completion for fish. Load it with
-#   assume completion fish | source
-# in ~/.config/fish/config.fish, or save it as ~/.config/fish/completions/assume.fish.
-function __assume_complete
-    set -l tokens (commandline -opc)
-    set -l cur (commandline -ct)
-    set -l prev $tokens[-1]
-    set -l sub ''
-    if test (count $tokens) -ge 2
-        set sub $tokens[2]
-    end
-    set -l sub2 ''
-    if test (count $tokens) -ge 3
-        set sub2 $tokens[3]
-    end
-    if contains -- -- $tokens[2..-1]
-        __fish_complete_path $cur
-        return
-    end
-    switch $prev
-        case {{profiles}}
-            command assume __complete profiles 2>/dev/null
-        case {{sso-sessions}}
-            command assume __complete sso-sessions 2>/dev/null
-        case {{print}}
-            printf '%s\n' {{formats}}
-        case {{services}}
-            command assume __complete services 2>/dev/null
-        case {{files}}
-            __fish_complete_path $cur
-        case {{none}}
-            return
-        case '*'
-            if string match -q -- '-*' $cur
-                command assume __complete flags $sub $sub2 2>/dev/null
-            else
-                command assume __complete args $sub $sub2 2>/dev/null
-            end
-    end
-end
-complete -c assume -e
-complete -c assume -f -a '(__assume_complete)'
-`,
-	"pwsh": `# assume completion for PowerShell. Load it with
-#   assume completion pwsh | Out-String | Invoke-Expression
-# in your $PROFILE.
-Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    # The binary, not the shell function of the same name.
-    $exe = Get-Command -Name assume -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $exe) { return }
-    $elems = @($commandAst.CommandElements |
-        Where-Object { $_.Extent.StartOffset -lt $cursorPosition } |
-        ForEach-Object { $_.Extent.Text })
-    if ($wordToComplete -ne '' -and $elems.Count -gt 0) {
-        $elems = @($elems | Select-Object -First ($elems.Count - 1))
-    }
-    $prev = if ($elems.Count -gt 0) { $elems[-1] } else { '' }
-    $sub = if ($elems.Count -ge 2) { $elems[1] } else { '' }
-    $sub2 = if ($elems.Count -ge 3) { $elems[2] } else { '' }
-    if ($elems -contains '--') { return }
-    $cands = switch ($prev) {
-        { $_ -in {{profiles}} } { & $exe __complete profiles 2>$null; break }
-        { $_ -in {{sso-sessions}} } { & $exe __complete sso-sessions 2>$null; break }
-        { $_ -in {{print}} } { {{formats}}; break }
-        { $_ -in {{services}} } { & $exe __complete services 2>$null; break }
-        { $_ -in {{none}} } { break }
-        default {
-            if ($wordToComplete.StartsWith('-')) { & $exe __complete flags $sub $sub2 2>$null }
-            else { & $exe __complete args $sub $sub2 2>$null }
-        }
-    }
-    $cands | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
-        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
-    }
-}
-`,
 }

@@ -184,7 +184,7 @@ func profileColor(s *invocation, profile string) string {
 	if err != nil || !found {
 		return ""
 	}
-	if c := p.Properties.Get("color").Text; c != "" {
+	if c := p.Properties.Get(browser.ColorKey).Text; c != "" {
 		return c
 	}
 	return p.Properties.Get("granted_color").Text // profiles written by Granted

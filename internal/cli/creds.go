@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -52,21 +51,6 @@ func runCreds(ctx context.Context, args []string, s *invocation) error {
 		return credsRotate(ctx, s, rest)
 	}
 	return usageErr("creds: unknown subcommand %q (add, import, ls, rm, export, rotate)", sub)
-}
-
-// oneProfile parses a subcommand that takes exactly one profile.
-func oneProfile(s *invocation, name string, args []string, define func(fs *flags.FlagSet)) (string, error) {
-	pos, err := simpleFlags(s, "creds "+name, args, define)
-	if err != nil {
-		return "", err
-	}
-	if len(pos) != 1 {
-		return "", usageErr("creds %s takes one profile: assume creds %s PROFILE", name, name)
-	}
-	if err := checkProfileName(pos[0]); err != nil {
-		return "", err
-	}
-	return pos[0], nil
 }
 
 // keychain opens the keychain, as an error the user can act on.
@@ -141,30 +125,11 @@ func credsAdd(s *invocation, args []string) error {
 	if err := secretstore.PutUserKeys(st, profile, secretstore.UserKeys{AccessKeyID: id, SecretAccessKey: secret}); err != nil {
 		return keychainErr("storing the keys", err)
 	}
-	if err := setStoredProcess(cfgPath, profile, false); err != nil {
-		return err
+	if err := secretstore.LinkProfile(cfgPath, profile, false); err != nil {
+		return updateErr(cfgPath, err, "the keys are stored in the keychain; the config file was left as it was")
 	}
 	s.Noticef("stored access key %s of profile %s in the keychain (%s); %s: [profile %s] %s = %s",
 		id, profile, backend, displayPath(cfgPath, s.Getenv("HOME")), profile, keyCredentialProcess, chain.StoredProcessCommand(profile))
-	return nil
-}
-
-// setStoredProcess points profile at assume's credential process in the
-// config file (lossless, atomic, backed up); with dropKeys it also removes
-// key lines from that section.
-func setStoredProcess(cfgPath, profile string, dropKeys bool) error {
-	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
-		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
-		if dropKeys {
-			d.Delete(header, keyAccessKeyID)
-			d.Delete(header, keySecretAccessKey)
-		}
-		return d.Set(header, keyCredentialProcess, chain.StoredProcessCommand(profile))
-	})
-	if err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)),
-			"the keys are stored in the keychain; the config file was left as it was")
-	}
 	return nil
 }
 
@@ -212,20 +177,12 @@ func credsImport(s *invocation, args []string) error {
 	// credential_process line wins over key lines still present (static
 	// keys come last), so the profile works at every step.
 	inConfig := secret.File == cfgPath
-	if err := setStoredProcess(cfgPath, profile, inConfig); err != nil {
-		return err
+	if err := secretstore.LinkProfile(cfgPath, profile, inConfig); err != nil {
+		return updateErr(cfgPath, err, "the keys are stored in the keychain; the config file was left as it was")
 	}
 	if secret.File == credPath || id.File == credPath {
-		err := awsconfig.UpdateFile(credPath, 0o600, func(d *awsconfig.Document) error {
-			header := d.ProfileHeader(awsconfig.CredentialsFile, profile)
-			d.Delete(header, keyAccessKeyID)
-			d.Delete(header, keySecretAccessKey)
-			removeIfEmpty(d, header)
-			return nil
-		})
-		if err != nil {
-			return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", credPath, unwrapPath(err)),
-				"the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
+		if err := secretstore.RemoveFileKeys(credPath, profile); err != nil {
+			return updateErr(credPath, err, "the keys are in the keychain and still in the file; remove the two key lines of ["+profile+"] by hand")
 		}
 	}
 	s.Noticef("moved access key %s of profile %s into the keychain (%s); the secret is gone from %s and its backup (%s.bak keeps the line, redacted)",
@@ -316,12 +273,7 @@ func credsLs(s *invocation, args []string) error {
 		rows = append(rows, r)
 	}
 	if asJSON {
-		b, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, rows)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-24s %-22s %-11s %s\n", "PROFILE", "ACCESS KEY", "ADDED", "CONFIG")
@@ -337,44 +289,6 @@ func credsLs(s *invocation, args []string) error {
 	}
 	_, err = io.WriteString(s.Out, b.String())
 	return err
-}
-
-// confirm asks a yes/no question on the terminal; without one, yes must
-// have been given as a flag.
-func confirm(s *invocation, question string, yes bool, flag string) error {
-	if yes {
-		return nil
-	}
-	if !s.CanPrompt() {
-		return withCode(ExitInteraction, errors.New(question+": no terminal to confirm on"), "add "+flag+" to confirm")
-	}
-	ans, err := s.Prompt(question+" [y/N] ", false)
-	if err != nil {
-		return err
-	}
-	if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
-		return &silentExit{code: ExitCancelled}
-	}
-	return nil
-}
-
-// dropStoredProcess removes assume's credential_process line from the
-// profile's config section, and the section when nothing else is left.
-func dropStoredProcess(cfgPath, profile string) error {
-	err := awsconfig.UpdateFile(cfgPath, 0o600, func(d *awsconfig.Document) error {
-		header := d.ProfileHeader(awsconfig.ConfigFile, profile)
-		v, ok := d.Get(header, keyCredentialProcess)
-		if !ok || !chain.IsStoredProcess(v, profile) {
-			return nil
-		}
-		d.Delete(header, keyCredentialProcess)
-		removeIfEmpty(d, header)
-		return nil
-	})
-	if err != nil {
-		return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", cfgPath, unwrapPath(err)))
-	}
-	return nil
 }
 
 // storedProfile parses `creds rm|export PROFILE [--yes]` and reads the
@@ -405,8 +319,8 @@ func credsRm(s *invocation, args []string) error {
 		return keychainErr("deleting the keys", err)
 	}
 	cfgPath, _ := s.configFiles()
-	if err := dropStoredProcess(cfgPath, profile); err != nil {
-		return err
+	if err := secretstore.UnlinkProfile(cfgPath, profile); err != nil {
+		return updateErr(cfgPath, err)
 	}
 	s.Noticef("deleted access key %s of profile %s from the keychain; the key is still active in AWS (aws iam delete-access-key to revoke it)", k.AccessKeyID, profile)
 	return nil
@@ -431,8 +345,8 @@ func credsExport(s *invocation, args []string) error {
 	if err != nil {
 		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", credPath, unwrapPath(err)), "the keys are still in the keychain")
 	}
-	if err := dropStoredProcess(cfgPath, profile); err != nil {
-		return err
+	if err := secretstore.UnlinkProfile(cfgPath, profile); err != nil {
+		return updateErr(cfgPath, err)
 	}
 	if err := secretstore.DeleteUserKeys(st, profile); err != nil {
 		return keychainErr("the keys are in "+credPath+" now, but deleting them from the keychain failed", err)
@@ -459,12 +373,7 @@ func credsRotate(ctx context.Context, s *invocation, args []string) error {
 	return nil
 }
 
-// removeIfEmpty removes the sections with header when none holds a key.
-func removeIfEmpty(d *awsconfig.Document, header string) {
-	for _, sec := range d.Find(header) {
-		if len(sec.Keys()) > 0 {
-			return
-		}
-	}
-	d.RemoveSection(header)
+// updateErr reports a failed edit of the config or credentials file path.
+func updateErr(path string, err error, hints ...string) error {
+	return withCode(ExitFailure, fmt.Errorf("cannot update %s: %w", path, unwrapPath(err)), hints...)
 }

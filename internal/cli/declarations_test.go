@@ -136,8 +136,8 @@ func TestEveryDeclaredFlagIsDocumented(t *testing.T) {
 // flagToken finds -x and --long-name where a flag can stand.
 var flagToken = regexp.MustCompile(`(?:^|[\s\[|(,'=])(--[a-z][a-z-]*[a-z]|-[a-z])\b`)
 
-// TestCompleteFlagsMatchDeclarations: the drift of issue 12 — sso and creds
-// completed only a few of their flags.
+// TestCompleteFlagsMatchDeclarations: every command completes all of its
+// flags, per subcommand too (sso and creds once completed only a few).
 func TestCompleteFlagsMatchDeclarations(t *testing.T) {
 	tests := []struct {
 		cmd, sub string

@@ -16,17 +16,7 @@ import (
 
 // endpointRequest is the request handed to assume-aws for exec and serve.
 func endpointRequest(s *invocation, plan *chain.Plan, req resolveRequest) *awsproc.ResolveRequest {
-	return &awsproc.ResolveRequest{
-		Profile:   req.profile,
-		SSO:       req.sso,
-		Region:    pickRegion(req.region, plan, s),
-		Duration:  req.duration,
-		MFAToken:  req.mfaToken,
-		MFAPrompt: req.mfaPrompt,
-		Refresh:   req.refresh,
-		Debug:     req.debug,
-		Prompt:    !req.noPrompt,
-	}
+	return req.awsRequest(pickRegion(req.region, plan, s))
 }
 
 // execEndpoint runs `assume PROFILE --exec -- CMD` the default way: CMD

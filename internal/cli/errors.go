@@ -16,7 +16,6 @@ const (
 	ExitConfig      = exitcode.Config
 	ExitAuth        = exitcode.Auth
 	ExitInteraction = exitcode.Interaction
-	ExitNetwork     = exitcode.Network
 	ExitCancelled   = exitcode.Cancelled
 )
 

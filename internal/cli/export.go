@@ -10,6 +10,7 @@ import (
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/shell"
 )
 
 // ExpirationKey is the key assume writes next to exported session
@@ -128,30 +129,19 @@ func checkExportValues(r *resolved) error {
 
 // writeDotenv writes r's variables as a dotenv file (0600), atomically.
 func writeDotenv(path string, r *resolved) error {
-	var b strings.Builder
-	b.WriteString("# written by assume; temporary AWS credentials")
+	header := "written by assume; temporary AWS credentials"
 	if !r.Expiration.IsZero() {
-		b.WriteString(", expiring " + r.Expiration.UTC().Format(time.RFC3339))
+		header += ", expiring " + r.Expiration.UTC().Format(time.RFC3339)
 	}
-	b.WriteString("\n")
-	for _, v := range exportVars(r).set {
-		fmt.Fprintf(&b, "%s=%s\n", v.k, dotenvQuote(v.v))
+	text, err := shell.Dotenv(header, exportVars(r).script())
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, err))
 	}
-	err := atomicfile.Write(path, []byte(b.String()), atomicfile.Options{Perm: 0o600, FollowSymlink: true})
+	err = atomicfile.Write(path, []byte(text), atomicfile.Options{Perm: 0o600, FollowSymlink: true})
 	if err != nil {
 		return withCode(ExitFailure, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err)), "check that the folder exists and is writable and that the path is not a folder")
 	}
 	return nil
-}
-
-// dotenvQuote quotes a value for dotenv readers (docker --env-file takes
-// values verbatim, so plain values stay unquoted).
-func dotenvQuote(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t\"'`$\\#\n") {
-		return v
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`, "`", "\\`")
-	return `"` + r.Replace(v) + `"`
 }
 
 // unwrapPath drops the *PathError wrapper (whose path we already name).

@@ -59,10 +59,7 @@ func (o *output) Close() {
 
 // Apply sends the variables.
 func (o *output) Apply(vs varSet) error {
-	sc := shell.Script{Unset: vs.unset, Set: map[string]string{}}
-	for _, p := range vs.set {
-		sc.Set[p.k] = p.v
-	}
+	sc := vs.script()
 	if o.ch != nil {
 		err := o.ch.Send(sc)
 		o.ch = nil

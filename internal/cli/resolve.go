@@ -30,6 +30,23 @@ type resolveRequest struct {
 	noPrompt  bool              // never prompt (the shell hook)
 }
 
+// awsRequest is r as assume-aws takes it, in region.
+func (r resolveRequest) awsRequest(region string) *awsproc.ResolveRequest {
+	return &awsproc.ResolveRequest{
+		Profile:   r.profile,
+		SSO:       r.sso,
+		Region:    region,
+		Duration:  r.duration,
+		MFAToken:  r.mfaToken,
+		MFAPrompt: r.mfaPrompt,
+		// assume-aws caches per duration, so a --duration is no reason to
+		// discard the MFA session (and ask for a code again).
+		Refresh: r.refresh,
+		Debug:   r.debug,
+		Prompt:  !r.noPrompt,
+	}
+}
+
 // check refuses a --mfa-prompt that names no prompt (exit 2).
 func (r resolveRequest) check() error {
 	if r.mfaPrompt != "" && !chain.ValidMFAPrompt(r.mfaPrompt) {
@@ -126,19 +143,7 @@ func resolveCredentials(ctx context.Context, s *invocation, plan *chain.Plan, re
 	if path, err := c.Path(); err == nil {
 		debugf("asking %s", path)
 	}
-	resp, err := c.Resolve(ctx, &awsproc.ResolveRequest{
-		Profile:   req.profile,
-		SSO:       req.sso,
-		Region:    r.region,
-		Duration:  req.duration,
-		MFAToken:  req.mfaToken,
-		MFAPrompt: req.mfaPrompt,
-		// assume-aws caches per duration, so a --duration is no reason to
-		// discard the MFA session (and ask for a code again).
-		Refresh: req.refresh,
-		Debug:   req.debug,
-		Prompt:  !req.noPrompt,
-	})
+	resp, err := c.Resolve(ctx, req.awsRequest(r.region))
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -137,12 +136,7 @@ func settingsLs(args []string, s *invocation) error {
 	}
 	entries := loadSettings(s).List()
 	if asJSON {
-		b, err := json.MarshalIndent(entries, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, entries)
 	}
 	tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")

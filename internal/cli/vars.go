@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awscreds"
@@ -51,6 +52,15 @@ type varSet struct {
 
 type kv struct{ k, v string }
 
+// script is vs for the shell emitters.
+func (vs varSet) script() shell.Script {
+	sc := shell.Script{Unset: vs.unset, Set: make(map[string]string, len(vs.set))}
+	for _, p := range vs.set {
+		sc.Set[p.k] = p.v
+	}
+	return sc
+}
+
 // exportVars turns credentials into the variables to export.
 func exportVars(r *resolved) varSet {
 	vs := varSet{}
@@ -98,13 +108,7 @@ func environ(base []string, vs varSet) []string {
 	}
 	out := make([]string, 0, len(base)+len(vs.set))
 	for _, e := range harden.Scrub(base) {
-		k := e
-		for i := 0; i < len(e); i++ {
-			if e[i] == '=' {
-				k = e[:i]
-				break
-			}
-		}
+		k, _, _ := strings.Cut(e, "=")
 		if !drop[k] {
 			out = append(out, e)
 		}

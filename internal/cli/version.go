@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -80,12 +79,7 @@ func runVersion(_ context.Context, args []string, s *invocation) error {
 	bi, _ := debug.ReadBuildInfo()
 	v := buildVersion(bi)
 	if asJSON {
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeJSON(s, v)
 	}
 	commit, date := orUnknown(v.Commit), orUnknown(v.Date)
 	if v.Dirty {

@@ -45,7 +45,7 @@ func TestPartitionHosts(t *testing.T) {
 		if got := tt.p.FederationEndpoint(); got != tt.federation {
 			t.Errorf("%s federation = %s", tt.p.ID, got)
 		}
-		if got := tt.p.ConsoleURL(); got != tt.home {
+		if got := "https://" + tt.p.ConsoleHost + "/"; got != tt.home {
 			t.Errorf("%s console = %s", tt.p.ID, got)
 		}
 		if q, ok := PartitionByID(tt.p.ID); !ok || q != tt.p {

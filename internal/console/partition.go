@@ -55,8 +55,3 @@ func PartitionByID(id string) (Partition, bool) {
 func (p Partition) FederationEndpoint() string {
 	return "https://" + p.SigninHost + "/federation"
 }
-
-// ConsoleURL is the partition's console home, e.g. https://console.aws.amazon.com/.
-func (p Partition) ConsoleURL() string {
-	return "https://" + p.ConsoleHost + "/"
-}

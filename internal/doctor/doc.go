@@ -13,9 +13,8 @@
 //
 // awsconfig is the referee for what a file means and chain for what a
 // profile resolves to; a small line scanner (lines.go) additionally keeps
-// what the SDKs' parsers disagree about. The facts, from
-// shared/reference/aws-protocols.md §6 and the cross-SDK conformance suite
-// profile-parser-tests.json:
+// what the SDKs' parsers disagree about. The facts, from the SDKs' own
+// parsers and the cross-SDK conformance suite profile-parser-tests.json:
 //
 //   - The AWS CLI (botocore) reads the files with Python's
 //     configparser.RawConfigParser in strict mode. A section header written

@@ -109,7 +109,7 @@ func scan(kind awsconfig.FileKind, path string, data []byte) *rawFile {
 			}
 			raw := string(trimWSBytes(line))
 			_, tail, _ := strings.Cut(raw, "=")
-			prop = &rawProp{line: n, rawKey: key, key: lower(key), value: trimWS(content[eq+1:]), withTail: trimWS(tail)}
+			prop = &rawProp{line: n, rawKey: key, key: strings.ToLower(key), value: trimWS(content[eq+1:]), withTail: trimWS(tail)}
 			cur.props = append(cur.props, prop)
 		}
 	}
@@ -151,8 +151,6 @@ func isBlank(line []byte) bool { return len(trimWSBytes(line)) == 0 }
 func trimWSBytes(b []byte) []byte { return bytes.Trim(b, " \t") }
 
 func trimWS(s string) string { return strings.Trim(s, " \t") }
-
-func lower(s string) string { return strings.ToLower(s) }
 
 // headerInner returns what is between the brackets of a header line, with
 // a comment after it removed, or ok=false when the line lacks the ']'.

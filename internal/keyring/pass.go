@@ -223,12 +223,7 @@ func (s *passStore) haveSecretKey() bool {
 }
 
 func containsAny(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
 }
 
 func lastLine(s string) string {

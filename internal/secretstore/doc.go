@@ -6,7 +6,10 @@
 //     Keychain, Windows Credential Manager, Secret Service, pass, or the
 //     passphrase-encrypted file), under the service name "assume", one item
 //     per profile named "iam-user/PROFILE" holding JSON
-//     {"akid": ..., "secret": ..., "added": RFC 3339}.
+//     {"akid": ..., "secret": ..., "added": RFC 3339}. The profile's config
+//     section points at its item with credential_process = assume
+//     credential-process --profile PROFILE, a line this package writes and
+//     removes (LinkProfile, UnlinkProfile).
 //   - Cached role sessions, MFA sessions and caller identities live in the
 //     encrypted file store by default (the fast path), or in the same
 //     keychain under the service name "assume-cache" when the cache setting

@@ -18,8 +18,9 @@
 // only the line of their key (comments, order and spacing are kept) under a
 // cross-process lock, with an atomic replace and a .bak copy.
 //
-// Reading is tolerant, because it happens on every run of assume: Load never
-// fails on the file's content. A malformed line, an unknown key or an
+// Reading is tolerant, because it happens on every run of assume: Load reads
+// the file with the lenient mode of awsconfig's tokenizer and never fails on
+// the file's content. A malformed line, an unknown key or an
 // invalid value is skipped (the default, or the environment, applies) and
 // reported as a Problem for the caller to print once. Each key may be
 // overridden by an environment variable (ASSUME_ plus the key in capitals;

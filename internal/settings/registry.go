@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/suggest"
 )
 
@@ -231,7 +232,7 @@ func (sp Spec) Check(value string) (string, error) {
 			if strings.TrimSpace(strings.ReplaceAll(v, URLPlaceholder, "")) == "" || strings.HasPrefix(v, URLPlaceholder) {
 				return "", &InvalidValueError{Key: sp.Key, Value: value, Reason: "a command template must start with the command, e.g. \"firefox --new-window {url}\""}
 			}
-			if hasInlineComment(v) {
+			if awsconfig.HasInlineComment(v) {
 				return "", &InvalidValueError{Key: sp.Key, Value: value, Reason: "a command template cannot hold \" #\" or \" ;\" (they start a comment in the file)"}
 			}
 			return v, nil
@@ -249,17 +250,13 @@ func (sp Spec) Check(value string) (string, error) {
 		}
 		return bad("")
 	case TypePath:
-		if v == "" || !filepath.IsAbs(v) || hasInlineComment(v) {
+		if v == "" || !filepath.IsAbs(v) || awsconfig.HasInlineComment(v) {
 			return bad("")
 		}
 		return v, nil
 	}
 	return bad("")
 }
-
-// hasInlineComment reports whether the trimmed s holds a '#' or ';' after
-// white space, which the file's syntax would read as the start of a comment.
-func hasInlineComment(s string) bool { return stripComment(s) != s }
 
 // parseDuration reads a Go duration ("90s", "1h30m") or whole seconds
 // ("300"). Negative values are refused.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
@@ -99,7 +100,7 @@ func Parse(path string, data []byte, getenv func(string) string) *Settings {
 		s.vals[i] = slot{value: specs[i].Default}
 	}
 	if len(data) > 0 {
-		s.parse(string(data))
+		s.parse(data)
 	}
 	if getenv != nil {
 		s.applyEnv(getenv)
@@ -107,7 +108,7 @@ func Parse(path string, data []byte, getenv func(string) string) *Settings {
 	return s
 }
 
-func (s *Settings) parse(data string) {
+func (s *Settings) parse(data []byte) {
 	problem := func(line int, msg string) {
 		s.problems = append(s.problems, Problem{File: s.path, Line: line, Msg: msg})
 	}
@@ -142,7 +143,7 @@ func (s *Settings) applyEnv(getenv func(string) string) {
 		}
 		v, err := sp.Check(raw)
 		if err != nil && sp.Type == TypeBrowser {
-			v, err = trimWS(raw), nil
+			v, err = strings.Trim(raw, " \t"), nil
 		}
 		if err != nil {
 			s.problems = append(s.problems, Problem{Msg: "ignoring " + sp.Env + ": " + err.Error()})

@@ -323,7 +323,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		raw := map[string]string{}
-		scan(string(data), func(k, v string, _ int) { raw[k] = v }, func(int, string) {})
+		scan(data, func(k, v string, _ int) { raw[k] = v }, func(int, string) {})
 		for _, sp := range specs {
 			want, ok := doc.Get(Section, sp.Key)
 			got, ok2 := raw[sp.Key]

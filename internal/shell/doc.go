@@ -1,7 +1,9 @@
 // Package shell owns everything `assume` says to a shell: one emitter per
 // shell that turns a Script (variables to unset, then variables to set) into
-// code that shell runs, the `assume init SHELL` wrapper functions, and the
-// private channel over which the binary hands that code to the wrapper.
+// code that shell runs, the dotenv file of `assume PROFILE --env FILE`
+// (Dotenv), the `assume init SHELL` wrapper functions, the `assume
+// completion SHELL` scripts (Completion), and the private channel over which
+// the binary hands that code to the wrapper.
 //
 // # The wrapper contract
 //

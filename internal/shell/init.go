@@ -8,12 +8,14 @@ import (
 	"strings"
 )
 
-// initScripts holds the wrapper of each shell. Each has two placeholders:
+// initScripts holds the wrapper of each shell, its prompt hook and its
+// completion script (completion.go). Each wrapper has two placeholders:
 // @ASSUME_BIN@ (the binary, quoted for that shell) and a line @ASSUME_HOOKS@
 // reserved for optional prompt hooks such as a later --auto-refresh.
 //
 //go:embed init/assume.bash init/assume.zsh init/assume.fish init/assume.ps1 init/assume.nu
 //go:embed init/hook.bash init/hook.zsh init/hook.fish
+//go:embed init/completion.bash init/completion.zsh init/completion.fish init/completion.ps1
 var initScripts embed.FS
 
 // hookFiles maps each shell that has an auto-refresh prompt hook to it.

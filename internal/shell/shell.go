@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -53,14 +54,7 @@ func canonical(name string) string {
 }
 
 // hasInit reports whether the canonical name has a wrapper.
-func hasInit(name string) bool {
-	for _, s := range Shells() {
-		if s == name {
-			return true
-		}
-	}
-	return false
-}
+func hasInit(name string) bool { return slices.Contains(Shells(), name) }
 
 // Detect names the wrapper shell for a shell program path such as $SHELL or
 // $0 ("/usr/bin/zsh", "-bash", "pwsh.exe"), or returns "" when the program is
