@@ -57,6 +57,7 @@ bench: build
 	./scripts/bench.sh
 	./scripts/bench-sso.sh
 	./scripts/bench-keychain.sh
+	./scripts/bench-eks.sh
 
 # The release matrix: fails if any platform stops compiling.
 cross:

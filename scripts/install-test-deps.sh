@@ -37,9 +37,16 @@ python3 -c 'import botocore' 2>/dev/null || /usr/bin/python3 -c 'import botocore
 want_nu=
 have nu || { want_nu=1; have npm || need+=(npm); }
 
-[ ${#need[@]} -eq 0 ] && [ -z "$want_nu" ] && exit 0
+# kubectl for the EKS scripts (eks.txtar): Debian 12's kubernetes-client is
+# 1.20, older than the kubeconfig fields assume writes (interactiveMode), so
+# upstream's kubectl is built from the pinned module scripts/kubectl (its own
+# module: none of it links into assume) with the Go toolchain and its proxy.
+want_kubectl=
+have kubectl || want_kubectl=1
+
+[ ${#need[@]} -eq 0 ] && [ -z "$want_nu" ] && [ -z "$want_kubectl" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-	echo "install-test-deps: missing ${need[*]} ${want_nu:+nushell}; install them (tests that need them skip)" >&2
+	echo "install-test-deps: missing ${need[*]} ${want_nu:+nushell} ${want_kubectl:+kubectl}; install them (tests that need them skip)" >&2
 	exit 0
 fi
 if [ ${#need[@]} -gt 0 ]; then
@@ -52,4 +59,21 @@ if [ -n "$want_nu" ]; then
 	echo "install-test-deps: installing nushell (npm)" >&2
 	npm install -g --silent nushell >/dev/null
 	nu --version >/dev/null
+fi
+if [ -n "$want_kubectl" ]; then
+	echo "install-test-deps: building kubectl (scripts/kubectl, k8s.io/kubectl)" >&2
+	dir=${XDG_CACHE_HOME:-$HOME/.cache}/assume-test-deps
+	mkdir -p "$dir"
+	# The version kubectl reports (kubectl version refuses to run without
+	# one): module k8s.io/kubectl v0.37.2 is Kubernetes v1.37.2, as pinned in
+	# scripts/kubectl/go.mod.
+	v=$(sed -n 's/^[[:space:]]*k8s.io\/kubectl v0\.\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' "$(dirname "$0")/kubectl/go.mod")
+	read -r minor patch <<<"$v"
+	x=""
+	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		x="$x -X $pkg.gitVersion=v1.$minor.$patch -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+	done
+	(cd "$(dirname "$0")/kubectl" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$x" -o "$dir/kubectl" .)
+	install -m 0755 "$dir/kubectl" /usr/local/bin/kubectl
+	kubectl version --client >/dev/null
 fi

@@ -27,6 +27,9 @@ const usageText = `usage:
       --world FILE     world file (default: the built-in example world)
       --allow-remote   allow listening on non-loopback addresses
       --log            log one line per API call to stderr (never secrets)
+      --cluster-api    also serve each EKS cluster's API server stand-in over
+                       HTTPS on a free loopback port (a fresh self-signed CA);
+                       one stdout line "cluster-api NAME URL" per cluster
   awsemu totp SEED
       Print the current 6-digit TOTP code of a base32 seed ("-" reads the
       seed from stdin).
@@ -158,6 +161,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	worldPath := fs.String("world", "", "")
 	allowRemote := fs.Bool("allow-remote", false, "")
 	logCalls := fs.Bool("log", false, "")
+	clusterAPI := fs.Bool("cluster-api", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			_, _ = io.WriteString(stdout, usageText)
@@ -202,6 +206,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "http://%s\n", ln.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	if *clusterAPI {
+		stop, err := serveClusterAPIs(srv, world, stdout, served)
+		if err != nil {
+			fmt.Fprintf(stderr, "awsemu: error: %v\n", err)
+			return ExitError
+		}
+		defer stop()
+	}
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "awsemu: error: serving: %v\n", err)

@@ -51,6 +51,7 @@ type Server struct {
 	sso   *ssoState   // Identity Center state, under its own mutex
 	login *loginState // aws login (sign-in OAuth) state, under its own mutex
 	iam   *iamState   // access keys (the world's and those created over IAM), under its own mutex
+	eks   eksState    // the cluster API stand-in's address (eks.go), under mu
 }
 
 // New returns an emulator serving world. The world is validated and copied;
@@ -103,6 +104,7 @@ func (s *Server) routes() {
 	s.portalRoutes()
 	s.signinRoutes()
 	s.loginRoutes()
+	s.eksRoutes()
 	s.adminRoutes()
 }
 

@@ -31,6 +31,9 @@ type World struct {
 	// IdentityCenter, when present, enables SSO OIDC logins and the SSO
 	// portal (identitycenter.go).
 	IdentityCenter *IdentityCenter `json:"identity_center,omitempty"`
+	// EKSClusters are the EKS clusters of DescribeCluster / ListClusters
+	// and of the cluster API stand-in (eks.go).
+	EKSClusters []EKSCluster `json:"eks_clusters,omitempty"`
 }
 
 // Settings tune the emulator for tests.
@@ -324,6 +327,9 @@ func compileWorld(w *World) (*index, error) {
 		return nil, err
 	}
 	ix.ic = ic
+	if err := compileEKS(w, ix); err != nil {
+		return nil, err
+	}
 	return ix, nil
 }
 

@@ -26,3 +26,13 @@ func TestSSOParsesItsDeclaration(t *testing.T) {
 		}
 	}
 }
+
+// TestEKSKubeconfigParsesItsDeclaration: the hand-off of assume eks
+// kubeconfig is parsed with its declaration, all of it bound.
+func TestEKSKubeconfigParsesItsDeclaration(t *testing.T) {
+	var stderr bytes.Buffer
+	s := term.Test(nil, &bytes.Buffer{}, &stderr, map[string]string{"HOME": t.TempDir()})
+	if code := runEKS(context.Background(), []string{"kubeconfig", "--zz-probe"}, s); code != 2 || !strings.Contains(stderr.String(), "unknown flag --zz-probe") {
+		t.Errorf("eks kubeconfig --zz-probe: exit %d, %q", code, stderr.String())
+	}
+}

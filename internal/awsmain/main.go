@@ -36,6 +36,11 @@ func Main(args []string, s *term.Streams) int {
 			return runEndpoint(args[1:], s)
 		}
 	}
+	if len(args) > 0 && args[0] == awsproc.CmdEKS {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runEKS(ctx, args[1:], s)
+	}
 	if len(args) > 0 && args[0] == awsproc.CmdSSO {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
@@ -79,6 +84,9 @@ func handlers(s *term.Streams) *awsproc.Handlers {
 		},
 		Rotate: func(ctx context.Context, r *awsproc.RotateRequest) (*awsproc.RotateResponse, error) {
 			return rotate(ctx, s, r)
+		},
+		EKSToken: func(ctx context.Context, r *awsproc.EKSTokenRequest) (*awsproc.EKSTokenResponse, error) {
+			return eksToken(ctx, s, r)
 		},
 		Failure: failure,
 	}

@@ -79,6 +79,9 @@ func testHandlers() *Handlers {
 		Clock: func(_ context.Context, r *ClockRequest) (*ClockResponse, error) {
 			return &ClockResponse{Skew: -3 * time.Second, Endpoint: "https://sts." + r.Region + ".amazonaws.com/"}, nil
 		},
+		EKSToken: func(_ context.Context, r *EKSTokenRequest) (*EKSTokenResponse, error) {
+			return &EKSTokenResponse{Token: "k8s-aws-v1." + r.Cluster + "." + r.Resolve.Profile + "." + r.RoleARN, Signed: expiry}, nil
+		},
 		// Rotate is left out: an operation without a handler is unknown.
 		Failure: func(err error) *Error { return &Error{Message: err.Error(), Hints: []string{"classified"}, Code: 6} },
 	}
@@ -134,6 +137,14 @@ func TestConsoleRoundTrip(t *testing.T) {
 	resp, err := c.Console(context.Background(), &ConsoleRequest{Destination: "https://console", Credentials: Credentials{AccessKeyID: "AKIA2", SecretAccessKey: "x"}})
 	if err != nil || resp.URL != "https://console?AKIA2" || !resp.Federated || !resp.Expires.Equal(expiry) {
 		t.Fatalf("console %+v, %v", resp, err)
+	}
+}
+
+func TestEKSTokenRoundTrip(t *testing.T) {
+	c, _ := testClient(t, "serve")
+	tok, err := c.EKSToken(context.Background(), &EKSTokenRequest{Resolve: ResolveRequest{Profile: "dev"}, Cluster: "prod", RoleARN: "arn:r"})
+	if err != nil || tok.Token != "k8s-aws-v1.prod.dev.arn:r" || !tok.Signed.Equal(expiry) {
+		t.Fatalf("eks token %+v, %v", tok, err)
 	}
 }
 

@@ -90,6 +90,12 @@ func (c *Client) Rotate(ctx context.Context, req *RotateRequest) (*RotateRespons
 	return call[RotateResponse](ctx, c, OpRotate, req, true)
 }
 
+// EKSToken presigns an EKS bearer token (the credentials' prompts may
+// need the user's streams).
+func (c *Client) EKSToken(ctx context.Context, req *EKSTokenRequest) (*EKSTokenResponse, error) {
+	return call[EKSTokenResponse](ctx, c, OpEKSToken, req, true)
+}
+
 // checked is a response that knows when it is complete.
 type checked interface {
 	// check names what is missing ("credentials") or returns nil.

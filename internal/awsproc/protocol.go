@@ -21,6 +21,7 @@ const (
 	CmdSSO      = "sso"      // a hand-off without request: assume sso …
 	CmdLogin    = "login"    // a hand-off without request: assume login …
 	CmdLogout   = "logout"   // a hand-off without request: assume logout …
+	CmdEKS      = "eks"      // a hand-off: assume eks kubeconfig (the kubeconfig editor lives in assume-aws)
 )
 
 // Op names an operation of `assume-aws serve`.
@@ -33,6 +34,8 @@ const (
 	OpConsole Op = "console" // a console sign-in URL for the given credentials
 	OpClock   Op = "clock"   // the clock skew against the STS endpoint
 	OpRotate  Op = "rotate"  // rotate the access key of a profile whose keys are in the keychain
+	// OpEKSToken presigns an EKS bearer token (assume eks token).
+	OpEKSToken Op = "ekstoken"
 	// OpHandOff marks the request of a hand-off (exec, endpoint).
 	OpHandOff Op = "handoff"
 )
@@ -182,6 +185,34 @@ type RotateResponse struct {
 func (r *RotateResponse) check() error {
 	if r.NewAccessKeyID == "" {
 		return errors.New("a rotation result")
+	}
+	return nil
+}
+
+// EKSTokenRequest asks for an EKS bearer token for Cluster: the
+// credentials of Resolve (or, without a profile, Credentials, those of the
+// caller's environment), with RoleARN assumed on top when set, presigned
+// for Resolve.Region.
+type EKSTokenRequest struct {
+	Resolve     ResolveRequest `json:"resolve"`
+	Credentials *Credentials   `json:"credentials,omitempty"`
+	RoleARN     string         `json:"role_arn,omitempty"`
+	Cluster     string         `json:"cluster"`
+}
+
+// EKSTokenResponse is an EKS bearer token (a secret) and when it was
+// signed; EKS honours it for 15 minutes from then.
+type EKSTokenResponse struct {
+	Token  string    `json:"token"`
+	Signed time.Time `json:"signed"`
+	// CredentialsExpire is when the credentials that signed the token
+	// expire (zero: never); the token dies with them.
+	CredentialsExpire time.Time `json:"credentials_expire,omitzero"`
+}
+
+func (r *EKSTokenResponse) check() error {
+	if r.Token == "" || r.Signed.IsZero() {
+		return errors.New("a token")
 	}
 	return nil
 }

@@ -18,7 +18,9 @@ type Handlers struct {
 	Console func(context.Context, *ConsoleRequest) (*ConsoleResponse, error)
 	Clock   func(context.Context, *ClockRequest) (*ClockResponse, error)
 	Rotate  func(context.Context, *RotateRequest) (*RotateResponse, error)
-	Failure func(error) *Error
+	// EKSToken serves assume eks token.
+	EKSToken func(context.Context, *EKSTokenRequest) (*EKSTokenResponse, error)
+	Failure  func(error) *Error
 }
 
 // Serve reads one request from the private channel, runs its handler and
@@ -53,6 +55,8 @@ func (h *Handlers) handle(ctx context.Context, r io.Reader) *response {
 		result, err = run(ctx, req, h.Clock)
 	case OpRotate:
 		result, err = run(ctx, req, h.Rotate)
+	case OpEKSToken:
+		result, err = run(ctx, req, h.EKSToken)
 	default:
 		return &response{Error: unknownOp(req.Op)}
 	}

@@ -20,6 +20,7 @@ const (
 	prefixCreds    = "creds/"
 	prefixMFA      = "mfa/"
 	prefixIdentity = "id/"
+	prefixEKS      = "eks/"
 )
 
 // ErrMiss reports that there is no usable entry: none stored, expired or
@@ -164,6 +165,53 @@ func (c *Cache) PutIdentity(accessKeyID string, id *Identity) error {
 		return err
 	}
 	return c.store.Set(prefixIdentity+accessKeyID, b)
+}
+
+// EKSToken is a cached EKS bearer token (assume eks token).
+type EKSToken struct {
+	Token string `json:"token"`
+	// Expiration is the expiry reported to kubectl.
+	Expiration time.Time `json:"exp"`
+	Created    time.Time `json:"created"`
+}
+
+// EKSTokenMargin is how long before its reported expiry a cached EKS token
+// stops being handed out, so that kubectl never gets one about to die.
+const EKSTokenMargin = time.Minute
+
+// EKSToken returns the EKS token cached under key while it has more than
+// EKSTokenMargin left; any failure is a miss (wrapping ErrMiss).
+func (c *Cache) EKSToken(key string) (*EKSToken, error) {
+	b, err := c.store.Get(prefixEKS + key)
+	if err != nil {
+		return nil, miss(err)
+	}
+	var w struct {
+		V int `json:"v"`
+		EKSToken
+	}
+	if err := json.Unmarshal(b, &w); err != nil || w.V != entryVersion || w.Token == "" || w.Expiration.IsZero() {
+		return nil, fmt.Errorf("%w: unreadable EKS token entry", ErrMiss)
+	}
+	if left := w.Expiration.Sub(c.now()); left <= EKSTokenMargin {
+		return nil, fmt.Errorf("%w: token expires in %s, within the %s margin", ErrMiss, left.Round(time.Second), EKSTokenMargin)
+	}
+	return &w.EKSToken, nil
+}
+
+// PutEKSToken caches t under key.
+func (c *Cache) PutEKSToken(key string, t *EKSToken) error {
+	if t.Created.IsZero() {
+		t.Created = c.now().UTC()
+	}
+	b, err := json.Marshal(struct {
+		V int `json:"v"`
+		*EKSToken
+	}{entryVersion, t})
+	if err != nil {
+		return err
+	}
+	return c.store.Set(prefixEKS+key, b)
 }
 
 func (c *Cache) entry(key string) (*Entry, error) {

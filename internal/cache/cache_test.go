@@ -212,3 +212,22 @@ func BenchmarkCacheHit(b *testing.B) {
 		}
 	}
 }
+
+func TestEKSToken(t *testing.T) {
+	now := t0
+	c := New(vault.NewMemory(), WithClock(func() time.Time { return now }))
+	if _, err := c.EKSToken("k"); !errors.Is(err, ErrMiss) {
+		t.Fatalf("empty cache: %v", err)
+	}
+	if err := c.PutEKSToken("k", &EKSToken{Token: "k8s-aws-v1.x", Expiration: t0.Add(14 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(12 * time.Minute)
+	if tok, err := c.EKSToken("k"); err != nil || tok.Token != "k8s-aws-v1.x" || !tok.Created.Equal(t0) {
+		t.Fatalf("live token: %+v, %v", tok, err)
+	}
+	now = t0.Add(13 * time.Minute)
+	if _, err := c.EKSToken("k"); !errors.Is(err, ErrMiss) {
+		t.Fatalf("token within the margin: %v", err)
+	}
+}

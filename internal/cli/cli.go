@@ -52,6 +52,8 @@ func runnerOf(name string) func(ctx context.Context, args []string, s *invocatio
 		return handOffCommand(awsproc.CmdLogin)
 	case "logout":
 		return handOffCommand(awsproc.CmdLogout)
+	case "eks":
+		return runEKS
 	case "settings":
 		return runSettings
 	case "version":

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -71,6 +72,9 @@ func TestScript(t *testing.T) {
 			"emusso":      cmdEmuSSO,
 			"emufault":    cmdEmuFault,
 			"emuexpire":   cmdEmuExpire,
+			"eksexpire":   cmdEKSExpire,
+			"ekstokens":   cmdEKSTokens,
+			"eksaccept":   cmdEKSAccept,
 			"emulogin":    cmdEmuLogin,
 			"closedport":  cmdClosedPort,
 			"blackhole":   cmdBlackhole,
@@ -88,6 +92,8 @@ func TestScript(t *testing.T) {
 			switch cond {
 			case "awscli":
 				return awsCLIv2() != "", nil
+			case "kubectl":
+				return kubectlCondition()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -174,6 +180,16 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(hs.Close)
 	st := ts.Value(emuKey{}).(*emuState)
 	st.srv, st.url = srv, hs.URL
+	// The API server stand-in of each EKS cluster (kubectl talks to it
+	// over HTTPS); $EKS_API_<NAME> is its URL. Scripts that call EKS set
+	// AWS_ENDPOINT_URL_EKS=$EMU themselves (others list the AWS_ variables
+	// a child sees).
+	for _, c := range w.EKSClusters {
+		api := httptest.NewTLSServer(srv.ClusterAPI(c.Name))
+		ts.Defer(api.Close)
+		srv.SetClusterAPI(c.Name, api.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw}))
+		ts.Setenv("EKS_API_"+strings.ToUpper(c.Name), api.URL)
+	}
 
 	data := ts.MkAbs(".awsdata")
 	rule := fmt.Sprintf(`{"version":"1.0","parameters":{"Region":{"builtIn":"AWS::Region","required":false,"type":"String"}},"rules":[{"conditions":[],"endpoint":{"url":%q,"properties":{},"headers":{}},"type":"endpoint"}]}`, hs.URL)

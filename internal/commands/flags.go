@@ -71,6 +71,14 @@ var (
 	LoginRemote    = flags.Spec{Long: "remote", Usage: "sign in on any device: open the URL there, paste the code it shows"}
 	LoginNoBrowser = flags.Spec{Long: "no-browser", Usage: "the same as --remote"}
 	LogoutAll      = flags.Spec{Long: "all", Usage: "every aws login session in the cache"}
+
+	EKSCluster    = flags.Spec{Long: "cluster", Value: "NAME", Usage: "the EKS cluster's name"}
+	EKSProfile    = flags.Spec{Long: "profile", Short: "p", Value: "NAME", Usage: "the profile (default: AWS_PROFILE, else the keys in the environment)", Complete: flags.CompleteProfiles}
+	EKSRoleARN    = flags.Spec{Long: "role-arn", Value: "ARN", Usage: "token: assume this role on top of the profile's credentials"}
+	EKSAlias      = flags.Spec{Long: "alias", Value: "NAME", Usage: "kubeconfig: the context's name (default: the cluster's ARN)"}
+	EKSKubeconfig = flags.Spec{Long: "kubeconfig", Value: "FILE", Usage: "kubeconfig: the file to edit (default: the first of $KUBECONFIG, else\n~/.kube/config)", Complete: flags.CompleteFiles}
+	EKSAll        = flags.Spec{Long: "all", Usage: "kubeconfig: every cluster the profile can list in the region"}
+	EKSDryRun     = flags.Spec{Long: "dry-run", Usage: "kubeconfig: print the change without writing"}
 )
 
 // Flag groups, each used by every command that takes it.

@@ -230,6 +230,31 @@ var All = []Command{
 		Examples: []string{"assume logout --profile web"},
 	},
 	{
+		Name:    "eks",
+		Summary: "Kubernetes on EKS: kubectl's credential plugin (token) and kubeconfig entries",
+		About: "Kubernetes on EKS. `token` prints an ExecCredential with an EKS bearer token for kubectl's\n" +
+			"exec plugin, from the profile's credentials exactly as `assume P` gets them; tokens are cached\n" +
+			"(encrypted) until a minute before the 14 minutes they are reported for, and a cached one costs\n" +
+			"no AWS call. Without a terminal it never prompts: it says which command to run. `kubeconfig`\n" +
+			"asks EKS for the cluster's endpoint and CA and writes the cluster, user and context into the\n" +
+			"kubeconfig (lossless for the rest of the file, atomic, locked, backed up), with a user that runs\n" +
+			"`assume eks token`.",
+		Flags: [][]flags.Spec{helpOnly},
+		Examples: []string{
+			"assume eks kubeconfig --cluster prod --profile prod-admin",
+			"assume eks kubeconfig --all --profile dev --region eu-west-1 --dry-run",
+			"assume eks token --cluster prod --profile prod-admin   # what kubectl runs",
+		},
+		Sub: []Command{
+			{Name: "eks token", Summary: "print an ExecCredential for kubectl (cached)",
+				Usage: []string{"eks token --cluster NAME [--profile P] [--region R] [--role-arn ARN]"},
+				Flags: [][]flags.Spec{{EKSCluster, EKSProfile, Region, EKSRoleARN, Debug, Help}}},
+			{Name: "eks kubeconfig", Summary: "write a cluster's entries into the kubeconfig",
+				Usage: []string{"eks kubeconfig (--cluster NAME | --all) --profile P [--region R] [--alias A] [--kubeconfig FILE] [--dry-run]"},
+				Flags: [][]flags.Spec{{EKSCluster, EKSProfile, Region, EKSAlias, EKSKubeconfig, EKSAll, EKSDryRun, Debug, Help}}},
+		},
+	},
+	{
 		Name:    "settings",
 		Summary: "show and change assume's settings: browser, keychain, cache margin, region ...",
 		About: "Shows and changes assume's own settings (browser, keychain, cache, default region, picker\n" +
