@@ -65,14 +65,62 @@ func runLs(_ context.Context, args []string, s *invocation) error {
 	}
 	rows := listProfiles(set, cacheSessions(s.Getenv, time.Now))
 	if asJSON {
-		b, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = s.Out.Write(append(b, '\n'))
-		return err
+		return writeLsJSON(s.Out, rows)
 	}
 	return writeLsTable(s.Out, rows)
+}
+
+// writeLsJSON writes rows exactly as json.MarshalIndent(rows, "", "  ")
+// would, row by row through a buffer: no document of megabytes built twice
+// (marshal, then indent) at 10,000 profiles.
+func writeLsJSON(w io.Writer, rows []lsRow) error {
+	if len(rows) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("[\n")
+	for i := range rows {
+		r := &rows[i]
+		bw.WriteString("  {\n    \"name\": ")
+		jsonString(bw, r.Name)
+		for _, f := range [...]struct {
+			key, value string
+			always     bool
+		}{{"kind", r.Kind, true}, {"account", r.Account, false}, {"role", r.Role, false}, {"region", r.Region, false},
+			{"source", r.Source, false}, {"session", r.Session, false}, {"expires", r.Expires, false}, {"error", r.Error, false}} {
+			if f.always || f.value != "" {
+				bw.WriteString(",\n    \"" + f.key + "\": ")
+				jsonString(bw, f.value)
+			}
+		}
+		if i < len(rows)-1 {
+			bw.WriteString("\n  },\n")
+		} else {
+			bw.WriteString("\n  }\n")
+		}
+	}
+	bw.WriteString("]\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write the profile list: %w", err)
+	}
+	return nil
+}
+
+// jsonString writes v as encoding/json does: printable ASCII other than
+// the quote, the backslash and <, >, & (HTML-escaped by default) as is,
+// anything else through json.Marshal.
+func jsonString(bw *bufio.Writer, v string) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(v)
+			bw.Write(b)
+			return
+		}
+	}
+	bw.WriteByte('"')
+	bw.WriteString(v)
+	bw.WriteByte('"')
 }
 
 // loadProfileSet reads and parses the AWS config files once.
@@ -106,8 +154,9 @@ func listProfiles(set *awsconfig.ProfileSet, sessions sessionLookup) []lsRow {
 	for lo := 0; lo < len(names); lo += chunk {
 		hi := min(lo+chunk, len(names))
 		wg.Go(func() {
+			var r chain.Resolver // one plan reused for the chunk
 			for i := lo; i < hi; i++ {
-				rows[i] = profileRow(set, names[i], sessions)
+				rows[i] = profileRow(&r, set, names[i], sessions)
 			}
 		})
 	}
@@ -116,7 +165,7 @@ func listProfiles(set *awsconfig.ProfileSet, sessions sessionLookup) []lsRow {
 }
 
 // profileRow describes one profile.
-func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) lsRow {
+func profileRow(r *chain.Resolver, set *awsconfig.ProfileSet, name string, sessions sessionLookup) lsRow {
 	row := lsRow{Name: name}
 	if p, ok := set.Profiles[name]; ok {
 		if v := p.Get("source_profile"); v.Text != "" {
@@ -127,7 +176,7 @@ func profileRow(set *awsconfig.ProfileSet, name string, sessions sessionLookup) 
 			row.Source = v.Text
 		}
 	}
-	plan, err := chain.Resolve(set, name)
+	plan, err := r.Resolve(set, name)
 	if err != nil {
 		row.Kind, row.Error = "error", oneLine(err.Error())
 		return row

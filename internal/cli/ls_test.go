@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -395,6 +396,32 @@ func TestListProfilesParallel(t *testing.T) {
 		}
 		if r.Name != "base" && (r.Kind != "role" || r.Source != "base" || r.Region != "eu-west-1") {
 			t.Errorf("row %+v", r)
+		}
+	}
+}
+
+// writeLsJSON writes what json.MarshalIndent writes, byte for byte.
+func TestLsJSONIsMarshalIndent(t *testing.T) {
+	for _, rows := range [][]lsRow{
+		nil,
+		{{Name: "a", Kind: "role"}},
+		{{Name: "dev", Kind: "role", Account: "123456789012", Role: "Admin", Region: "eu-west-1", Source: "base", Session: "valid", Expires: "2026-01-02T03:04:05Z"},
+			{Name: "odd <&> \"q\" \\ é \u2028 \x01", Kind: "error", Error: "line 3: no <credentials> & \"more\""},
+			{Name: "k", Kind: "keys", Account: "1"}},
+	} {
+		want, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows == nil {
+			want = []byte("[]")
+		}
+		var got bytes.Buffer
+		if err := writeLsJSON(&got, rows); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want)+"\n" {
+			t.Errorf("writeLsJSON:\n%s\nwant:\n%s", got.String(), want)
 		}
 	}
 }
