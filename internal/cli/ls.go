@@ -99,7 +99,9 @@ func writeLsJSON(w io.Writer, rows []lsRow) error {
 		}{{"kind", r.Kind, true}, {"account", r.Account, false}, {"role", r.Role, false}, {"region", r.Region, false},
 			{"source", r.Source, false}, {"session", r.Session, false}, {"expires", r.Expires, false}, {"error", r.Error, false}} {
 			if f.always || f.value != "" {
-				bw.WriteString(",\n    \"" + f.key + "\": ")
+				bw.WriteString(",\n    \"")
+				bw.WriteString(f.key)
+				bw.WriteString("\": ")
 				jsonString(bw, f.value)
 			}
 		}
