@@ -10,8 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/cache"
@@ -308,20 +308,45 @@ func storeSessions(st vault.Store, now func() time.Time) sessionLookup {
 	}
 }
 
-// writeLsTable writes rows as an aligned table with a header.
+// writeLsTable writes rows as an aligned table with a header, as a
+// text/tabwriter with padding 2 would (a test compares): the widths come
+// from a first pass over the cells, then each line is written at once, so
+// 10,000 rows are not held a second time as the writer's cells.
 func writeLsTable(w io.Writer, rows []lsRow) error {
-	bw := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tROLE\tREGION\tSOURCE\tSESSION")
-	for i := range rows {
-		r := &rows[i]
-		// Names may come from an identity provider (sso populate): cleaned,
-		// so that none redraws the terminal or forges a row.
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", term.Clean(r.Name), r.Kind, term.Clean(dash(r.Account)), term.Clean(dash(r.Role)),
-			term.Clean(dash(r.Region)), term.Clean(dash(r.Source)), sessionText(r))
+	const cols = 7
+	header := [cols]string{"PROFILE", "KIND", "ACCOUNT", "ROLE", "REGION", "SOURCE", "SESSION"}
+	// Names may come from an identity provider (sso populate): cleaned,
+	// so that none redraws the terminal or forges a row.
+	cells := func(r *lsRow) [cols]string {
+		return [cols]string{term.Clean(r.Name), r.Kind, term.Clean(dash(r.Account)), term.Clean(dash(r.Role)),
+			term.Clean(dash(r.Region)), term.Clean(dash(r.Source)), sessionText(r)}
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write the profile list: %w", err)
+	var width [cols - 1]int
+	widen := func(c *[cols]string) {
+		for j := range width {
+			width[j] = max(width[j], utf8.RuneCountInString(c[j]))
+		}
+	}
+	widen(&header)
+	for i := range rows {
+		c := cells(&rows[i])
+		widen(&c)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	line := func(c *[cols]string) {
+		for j := range width {
+			bw.WriteString(c[j])
+			for n := utf8.RuneCountInString(c[j]); n < width[j]+2; n++ {
+				bw.WriteByte(' ')
+			}
+		}
+		bw.WriteString(c[cols-1])
+		bw.WriteByte('\n')
+	}
+	line(&header)
+	for i := range rows {
+		c := cells(&rows[i])
+		line(&c)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write the profile list: %w", err)
