@@ -132,15 +132,25 @@ if check:
     print("bench-check: ok (every ratio within its limit, every peak RSS within %.0f MiB)" % (RSS_GOAL * 1.1))
     sys.exit(0)
 load = " ".join(open("/proc/loadavg").read().split()[:3])
+# The section replaces its previous version (make bench rewrites the file
+# before, a run of this script alone keeps the rest of it).
+title = "\n## The goals of issue 13: ratios to a Go hello-world, one interleaved run\n"
+old = open(out).read() if os.path.exists(out) else ""
+if title in old:
+    head, rest = old.split(title, 1)
+    nxt = rest.find("\n## ")
+    old = head + (rest[nxt:] if nxt >= 0 else "\n")
+open(out, "w").write(old.rstrip("\n") + "\n")
 with open(out, "a") as f:
-    f.write("\n## The goals of issue 13: ratios to a Go hello-world, one interleaved run\n\n")
+    f.write(title + "\n")
     f.write("Reproduce: `scripts/bench-ratios.sh` (part of `make bench`; `BENCH_BINS=\"before=DIR after=bin\"` puts another\n")
     f.write("build beside this one in the same run; `make bench-check` is the quick regression check of `make test`).\n")
     f.write("Every round of `scripts/benchrun.py` starts each case once, in a fresh random order (posix_spawn, no shell),\n")
     f.write("so load from other processes falls on all cases alike; peak RSS is the largest of 3 runs under GNU time.\n")
     f.write("Each command runs with `HOME`, `XDG_*` and `AWS_ENDPOINT_URL_*` of the script (awsemu on loopback).\n\n")
     f.write("- %s rounds, %s, %d cores; date %s; load average (1, 5, 15 min) at the start of the run: %s, at its end: %s\n" % (runs, " ".join(platform.uname()[i] for i in (0, 2, 4)), os.cpu_count(), datetime.date.today(), load0, load))
-    f.write("- Go hello-world median: %.2f ms\n\n" % floor)
+    f.write("- builds: %s\n" % os.environ.get("BENCH_NOTE", ", ".join(bins)))
+    f.write("- Go hello-world median: %.2f ms; where the remaining time goes: [performance.md](performance.md)\n\n" % floor)
     head = "| case | goal | check limit |" + "".join(" %s: median | %s: × hello | %s: peak RSS |" % (l, l, l) for l in labels)
     f.write(head + "\n|" + "---|" * (3 + 3 * len(labels)) + "\n")
     for r in rows:
