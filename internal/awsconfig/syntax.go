@@ -456,7 +456,12 @@ func parseBody(data []byte, off, line int, inSection bool, file string, props Pr
 // before one that is read (a broken line just above a header is more likely
 // meant for it). The preamble and every header line are always checked.
 func walk(data []byte, file string, want func(inner []byte) bool, visit func(inner []byte, line int) (props Properties, read bool)) *SyntaxError {
-	off, line, err := parseBody(data, 0, 1, false, file, nil)
+	return walkFrom(data, 1, file, want, visit)
+}
+
+// walkFrom is walk over data whose first line is line first of its file.
+func walkFrom(data []byte, first int, file string, want func(inner []byte) bool, visit func(inner []byte, line int) (props Properties, read bool)) *SyntaxError {
+	off, line, err := parseBody(data, 0, first, false, file, nil)
 	if err != nil {
 		return err
 	}
