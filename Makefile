@@ -12,7 +12,7 @@ DIRTY   ?= $(shell git status --porcelain 2>/dev/null | grep -q . && echo true |
 CLIPKG  := github.com/assume-cli/assume/internal/cli
 LDFLAGS := -s -w -X $(CLIPKG).Version=$(VERSION) -X $(CLIPKG).Commit=$(COMMIT) -X $(CLIPKG).Date=$(DATE) -X $(CLIPKG).Dirty=$(DIRTY)
 
-.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench cross man clean release snapshot release-test actionlint
+.PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench bench-check cross man clean release snapshot release-test actionlint
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
@@ -25,7 +25,7 @@ install:
 # Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
 # installed when missing; then vet, unit tests with the race detector, and
 # the end-to-end scripts that drive the real binary through real shells.
-test: test-deps vet actionlint unit e2e release-test fuzz-short
+test: test-deps vet actionlint unit e2e release-test fuzz-short bench-check
 
 test-deps:
 	./scripts/install-test-deps.sh
@@ -58,6 +58,13 @@ bench: build
 	./scripts/bench-sso.sh
 	./scripts/bench-keychain.sh
 	./scripts/bench-eks.sh
+	./scripts/bench-ratios.sh
+
+# The regression check of the speed goals (issue 13): a quick interleaved run
+# (about 30 s) that fails when a ratio to a Go hello-world is over the limit
+# of its row in scripts/bench-ratios.sh, or a peak RSS over 22 MiB.
+bench-check: build
+	./scripts/bench-ratios.sh --check
 
 # The release matrix: fails if any platform stops compiling.
 cross:

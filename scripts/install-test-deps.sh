@@ -13,6 +13,8 @@ have fish || need+=(fish)
 have dash || need+=(dash)
 have tmux || need+=(tmux)
 have hyperfine || need+=(hyperfine)
+# make bench-check: peak RSS under GNU time.
+[ -x /usr/bin/time ] || need+=(time)
 # The console test drives a real headless browser.
 have chromium || need+=(chromium)
 # Keychain backends tested for real: Secret Service (gnome-keyring in a

@@ -20,9 +20,14 @@ func ReadMapped(path string, limit int64) ([]byte, Stamp, error) {
 	}
 	defer f.Close()
 	if before.Size < bigRead {
+		// Read it from the descriptor at hand; only a file that changed
+		// meanwhile goes through Read's retries.
+		if data, st, err := readOpened(f, before, path); err != errRetry {
+			return data, st, err
+		}
 		return Read(path, limit)
 	}
-	data, err := unix.Mmap(int(f.Fd()), 0, int(before.Size), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
+	data, err := unix.Mmap(int(f.(rawFile)), 0, int(before.Size), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
 	if err != nil {
 		return Read(path, limit)
 	}

@@ -131,23 +131,30 @@ func read(path string, limit int64, quiet time.Duration) ([]byte, Stamp, error) 
 
 var errRetry = errors.New("retry")
 
+// readFile is a file open for reading: an *os.File, or on Linux a bare
+// descriptor (open_linux.go).
+type readFile interface {
+	io.Reader
+	Close() error
+	stamp() (Stamp, error)
+}
+
 // openChecked opens path for reading and returns it with its Stamp, or a
 // *NotRegularError or *TooLargeError (the file then closed).
-func openChecked(path string, limit int64) (*os.File, Stamp, error) {
+func openChecked(path string, limit int64) (readFile, Stamp, error) {
 	f, err := openRead(path)
 	if err != nil {
 		return nil, Stamp{}, err
 	}
-	fi, err := f.Stat()
+	st, err := f.stamp()
 	if err != nil {
 		f.Close()
 		return nil, Stamp{}, err
 	}
-	if !fi.Mode().IsRegular() {
+	if !st.Mode.IsRegular() {
 		f.Close()
-		return nil, Stamp{}, &NotRegularError{Path: path, Kind: kindOf(fi.Mode())}
+		return nil, Stamp{}, &NotRegularError{Path: path, Kind: kindOf(st.Mode)}
 	}
-	st := stampOf(fi)
 	if st.Size > limit {
 		f.Close()
 		return nil, Stamp{}, &TooLargeError{Path: path, Size: st.Size, Limit: limit}
@@ -161,6 +168,12 @@ func readOnce(path string, limit int64) ([]byte, Stamp, error) {
 		return nil, Stamp{}, err
 	}
 	defer f.Close()
+	return readOpened(f, before, path)
+}
+
+// readOpened reads f, opened at path as the version before, to its end and
+// checks that it did not change meanwhile (errRetry if it did).
+func readOpened(f readFile, before Stamp, path string) ([]byte, Stamp, error) {
 	data, free := alloc(before.Size)
 	ok := false
 	defer func() {
@@ -178,11 +191,11 @@ func readOnce(path string, limit int64) ([]byte, Stamp, error) {
 	if n, _ := f.Read(probe[:]); n > 0 {
 		return nil, Stamp{}, errRetry // grew while being read
 	}
-	fi, err := f.Stat()
+	after, err := f.stamp()
 	if err != nil {
 		return nil, Stamp{}, err
 	}
-	if after := stampOf(fi); !after.Same(before) {
+	if !after.Same(before) {
 		return nil, Stamp{}, errRetry
 	}
 	// The name must still lead to the file read: a rename over it during
@@ -236,17 +249,4 @@ func (s Stamp) changed() time.Time {
 		return s.ctime
 	}
 	return s.mtime
-}
-
-// StatPath returns the Stamp of the file at path now (following symlinks);
-// a missing file gives the zero Stamp and no error.
-func StatPath(path string) (Stamp, error) {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Stamp{}, nil
-	}
-	if err != nil {
-		return Stamp{}, err
-	}
-	return stampOf(fi), nil
 }

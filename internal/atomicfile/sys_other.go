@@ -7,7 +7,7 @@ import (
 	"os"
 )
 
-func openRead(path string) (*os.File, error) { return os.Open(path) }
+func openOSFile(path string) (*os.File, error) { return os.Open(path) }
 
 func openTemp(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// openRead opens path for reading without blocking on a FIFO (whose open
+// openOSFile opens path for reading without blocking on a FIFO (whose open
 // would wait for a writer) and without handing the descriptor to children.
-func openRead(path string) (*os.File, error) {
+func openOSFile(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 }
 

@@ -1,11 +1,15 @@
 package awsconfig
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 )
@@ -231,48 +235,17 @@ type ProfileSet struct {
 // cheaper through Profile.
 func (f *Files) Load() (*ProfileSet, error) {
 	set := &ProfileSet{Profiles: map[string]*Profile{}, SSOSessions: map[string]*SSOSession{}}
-	var prefixedDefault, bareDefault *Profile
-	err := walk(f.config, f.ConfigPath, nil, func(inner []byte, line int) (Properties, bool) {
-		class, n := classify(ConfigFile, inner)
-		hdr := func() Value { return headerValue(inner, f.ConfigPath, line) }
-		switch class {
-		case classProfile:
-			if string(n) == defaultName {
-				if prefixedDefault == nil {
-					prefixedDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
-				}
-				return prefixedDefault.Properties, true
-			}
-			p := set.Profiles[string(n)]
-			if p == nil {
-				p = &Profile{Name: string(n), Header: hdr(), Properties: Properties{}}
-				set.Profiles[p.Name] = p
-			}
-			return p.Properties, true
-		case classBareDefault:
-			if bareDefault == nil {
-				bareDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
-			}
-			return bareDefault.Properties, true
-		case classSSOSession:
-			s := set.SSOSessions[string(n)]
-			if s == nil {
-				s = &SSOSession{Name: string(n), Header: hdr(), Properties: Properties{}}
-				set.SSOSessions[s.Name] = s
-			}
-			return s.Properties, true
-		}
-		return nil, true
-	})
+	part, err := f.loadConfig()
 	if err != nil {
 		return nil, err
 	}
-	if prefixedDefault != nil {
-		set.Profiles[defaultName] = prefixedDefault
-	} else if bareDefault != nil {
-		set.Profiles[defaultName] = bareDefault
+	set.Profiles, set.SSOSessions = part.profiles, part.sessions
+	if part.prefixedDefault != nil {
+		set.Profiles[defaultName] = part.prefixedDefault
+	} else if part.bareDefault != nil {
+		set.Profiles[defaultName] = part.bareDefault
 	}
-	err = walk(f.credentials, f.CredentialsPath, nil, func(inner []byte, line int) (Properties, bool) {
+	cerr := walk(f.credentials, f.CredentialsPath, nil, func(inner []byte, line int) (Properties, bool) {
 		class, n := classify(CredentialsFile, inner)
 		if class != classProfile {
 			return nil, true
@@ -284,10 +257,132 @@ func (f *Files) Load() (*ProfileSet, error) {
 		}
 		return p.Properties, true
 	})
-	if err != nil {
-		return nil, err
+	if cerr != nil {
+		return nil, cerr
 	}
 	return set, nil
+}
+
+// splitLoadAt is the config size from which Load parses the two halves of
+// the config file at once (a 10,000-profile config is 1.2 MB; its parse was
+// a third of `assume ls`). A variable for the tests.
+var splitLoadAt = 256 << 10
+
+// configPart is what a stretch of the config file defines.
+type configPart struct {
+	profiles                     map[string]*Profile
+	sessions                     map[string]*SSOSession
+	prefixedDefault, bareDefault *Profile
+}
+
+// loadConfig parses the config file, in two halves at once when it is large
+// (split at a section header, each half's sections merged in file order:
+// the first header of a section names it, later duplicate keys win, and the
+// first syntax error in the file is the one reported).
+func (f *Files) loadConfig() (configPart, error) {
+	data := f.config
+	mid := len(data)
+	if len(data) >= splitLoadAt {
+		if i := bytes.IndexByte(data[len(data)/2:], '\n'); i >= 0 {
+			mid = nextHeader(data, len(data)/2+i+1)
+		}
+	}
+	if mid == len(data) {
+		return f.loadPart(data, 1)
+	}
+	var (
+		second    configPart
+		secondErr error
+		fault     any
+		wg        sync.WaitGroup
+	)
+	// The data may be a mapping of the file (MapLargeFiles): a fault in the
+	// other goroutine is handled as in this one, by this one.
+	onFault := debug.SetPanicOnFault(true)
+	debug.SetPanicOnFault(onFault)
+	wg.Go(func() {
+		debug.SetPanicOnFault(onFault)
+		defer func() { fault = recover() }()
+		second, secondErr = f.loadPart(data[mid:], 1+bytes.Count(data[:mid], []byte{'\n'}))
+	})
+	first, err := f.loadPart(data[:mid], 1)
+	wg.Wait()
+	if fault != nil {
+		panic(fault)
+	}
+	if err != nil {
+		return configPart{}, err
+	}
+	if secondErr != nil {
+		return configPart{}, secondErr
+	}
+	for name, p := range second.profiles {
+		first.profiles[name] = mergeProfile(first.profiles[name], p)
+	}
+	for name, ss := range second.sessions {
+		if have := first.sessions[name]; have != nil {
+			maps.Copy(have.Properties, ss.Properties)
+		} else {
+			first.sessions[name] = ss
+		}
+	}
+	first.prefixedDefault = mergeProfile(first.prefixedDefault, second.prefixedDefault)
+	first.bareDefault = mergeProfile(first.bareDefault, second.bareDefault)
+	return first, nil
+}
+
+// mergeProfile adds the later sections of a profile (later, may be nil) to
+// the earlier ones (have, may be nil).
+func mergeProfile(have, later *Profile) *Profile {
+	if have == nil {
+		return later
+	}
+	if later != nil {
+		maps.Copy(have.Properties, later.Properties)
+	}
+	return have
+}
+
+// loadPart parses data, a stretch of the config file starting at line first
+// (at its start or at a section header).
+func (f *Files) loadPart(data []byte, first int) (configPart, error) {
+	part := configPart{profiles: map[string]*Profile{}, sessions: map[string]*SSOSession{}}
+	err := walkFrom(data, first, f.ConfigPath, nil, func(inner []byte, line int) (Properties, bool) {
+		class, n := classify(ConfigFile, inner)
+		hdr := func() Value { return headerValue(inner, f.ConfigPath, line) }
+		switch class {
+		case classProfile:
+			if string(n) == defaultName {
+				if part.prefixedDefault == nil {
+					part.prefixedDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
+				}
+				return part.prefixedDefault.Properties, true
+			}
+			p := part.profiles[string(n)]
+			if p == nil {
+				p = &Profile{Name: string(n), Header: hdr(), Properties: Properties{}}
+				part.profiles[p.Name] = p
+			}
+			return p.Properties, true
+		case classBareDefault:
+			if part.bareDefault == nil {
+				part.bareDefault = &Profile{Name: defaultName, Header: hdr(), Properties: Properties{}}
+			}
+			return part.bareDefault.Properties, true
+		case classSSOSession:
+			ss := part.sessions[string(n)]
+			if ss == nil {
+				ss = &SSOSession{Name: string(n), Header: hdr(), Properties: Properties{}}
+				part.sessions[ss.Name] = ss
+			}
+			return ss.Properties, true
+		}
+		return nil, true
+	})
+	if err != nil {
+		return configPart{}, err
+	}
+	return part, nil
 }
 
 // Profile returns the named profile.

@@ -215,3 +215,26 @@ func BenchmarkOpenLookup10k(b *testing.B) {
 		}
 	}
 }
+
+// Load in two halves (a large config) gives what Load in one pass gives:
+// the same set, or the same first error.
+func FuzzSplitLoadMatches(f *testing.F) {
+	f.Add([]byte("[default]\nx = 1\n[profile default]\ny = 2\n[profile a]\nz=3\n  c\n[profile a]\nz = 9\n[default]\nx = 2\n"), []byte("[a]\nz = 4\n"))
+	f.Add([]byte("[profile a]\nx = 1\n[profile b]\nbad\n[profile c]\nalso bad\n"), []byte(""))
+	f.Add([]byte("[sso-session s]\nk = v\n[profile p]\nregion = x\n[sso-session s]\nk = w\nj = 1\n[ profile  s ]\n"), []byte("[s]\n"))
+	f.Add([]byte("# c\n[profile a]\ns3 =\n  k = v\n[profile a]\ns3 = x\n[bad header\n"), []byte("x"))
+	f.Fuzz(func(t *testing.T, cfg, creds []byte) {
+		files := NewFiles("config", cfg, "credentials", creds)
+		defer func(n int) { splitLoadAt = n }(splitLoadAt)
+		splitLoadAt = 1 << 62
+		whole, wholeErr := files.Load()
+		splitLoadAt = 0
+		split, splitErr := files.Load()
+		if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
+			t.Fatalf("errors: whole %v, split %v", wholeErr, splitErr)
+		}
+		if !reflect.DeepEqual(whole, split) {
+			t.Fatalf("sets differ:\nwhole %+v\nsplit %+v", whole, split)
+		}
+	})
+}

@@ -58,7 +58,23 @@ const (
 // *NotFoundError, *MissingProfileError, *LoopError, *PartialKeysError and
 // *ConfigError, or a wrapped *awsconfig.SyntaxError from the files.
 func Resolve(src Source, profile string) (*Plan, error) {
-	plan, err := build(src, profile)
+	return new(Resolver).Resolve(src, profile)
+}
+
+// A Resolver resolves profile after profile into one Plan and scratch space
+// it reuses, for a listing of thousands of profiles (a Step is large; a
+// fresh plan per profile was most of the allocations of `assume ls`). It is
+// not safe for concurrent use.
+type Resolver struct {
+	plan    Plan
+	roles   []Step
+	visited []string
+}
+
+// Resolve is the package's Resolve, except that the plan it returns is
+// only valid until the next call.
+func (r *Resolver) Resolve(src Source, profile string) (*Plan, error) {
+	plan, err := r.build(src, profile)
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +87,19 @@ func Resolve(src Source, profile string) (*Plan, error) {
 // build follows the specification's rules and nothing more: the conformance
 // suite's plans come from here (its example ARNs would not pass Validate).
 func build(src Source, name string) (*Plan, error) {
-	plan := &Plan{Profile: name}
+	return new(Resolver).build(src, name)
+}
+
+func (r *Resolver) build(src Source, name string) (*Plan, error) {
+	r.plan = Plan{Profile: name, Steps: r.plan.Steps[:0]}
+	plan := &r.plan
 	var (
-		visited []string
-		roles   []Step // outermost (the selected profile's) first
+		visited = r.visited[:0]
+		roles   = r.roles[:0] // outermost (the selected profile's) first
 		base    Step
 		ref     awsconfig.Value // the source_profile value that led to cur
 	)
+	defer func() { r.visited, r.roles = visited, roles }()
 	for cur := name; ; {
 		p, found, err := src.Profile(cur)
 		if err != nil {
@@ -90,7 +112,7 @@ func build(src Source, name string) (*Plan, error) {
 			return nil, &MissingProfileError{Name: cur, ReferencedFrom: visited[len(visited)-1], Value: ref}
 		}
 		if slices.Contains(visited, cur) {
-			return nil, &LoopError{Path: append(visited, cur)}
+			return nil, &LoopError{Path: append(slices.Clone(visited), cur)}
 		}
 		visited = append(visited, cur)
 		if !plan.Region.Set {
@@ -144,6 +166,10 @@ func build(src Source, name string) (*Plan, error) {
 			break
 		}
 		cur, ref = source.Text, source
+	}
+	if cap(plan.Steps) < 1+len(roles) {
+		// Exactly sized: a Step is large, and growing the slice copies it.
+		plan.Steps = make([]Step, 0, 1+len(roles))
 	}
 	plan.Steps = append(plan.Steps, base)
 	for i := len(roles) - 1; i >= 0; i-- {

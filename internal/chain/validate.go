@@ -105,9 +105,23 @@ func (s *Step) validate() error {
 
 // validRoleARN accepts arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME with a
 // 12-digit account and IAM's role-name characters.
+// ARNFields splits an ARN at its first five colons, as strings.SplitN(arn,
+// ":", 6) does, without allocating; ok is false when it has fewer than six
+// fields.
+func ARNFields(arn string) (f [6]string, ok bool) {
+	for i := range 5 {
+		var found bool
+		if f[i], arn, found = strings.Cut(arn, ":"); !found {
+			return f, false
+		}
+	}
+	f[5] = arn
+	return f, true
+}
+
 func validRoleARN(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
+	parts, ok := ARNFields(arn)
+	if !ok || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
 		return false
 	}
 	if parts[1] == "" || strings.Trim(parts[1], "abcdefghijklmnopqrstuvwxyz-") != "" {

@@ -100,6 +100,7 @@ func credsAdd(s *invocation, args []string) error {
 	var id, secret string
 	switch {
 	case useStdin:
+		s.arm()
 		r := bufio.NewReader(s.In)
 		id, _ = r.ReadString('\n')
 		secret, _ = r.ReadString('\n')

@@ -24,6 +24,7 @@ type invocation struct {
 	located          bool
 	cfgPath, credPth string
 	aws              *awsproc.Client
+	armSignals       func() // arms INT and TERM (signals.go); nil in tests
 }
 
 // newInvocation is a run with the streams s and no channel (tests, and

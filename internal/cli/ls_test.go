@@ -2,16 +2,19 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"text/tabwriter"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/cache"
 	"github.com/assume-cli/assume/internal/chain"
+	"github.com/assume-cli/assume/internal/term"
 	"github.com/assume-cli/assume/internal/vault"
 )
 
@@ -395,6 +398,65 @@ func TestListProfilesParallel(t *testing.T) {
 		}
 		if r.Name != "base" && (r.Kind != "role" || r.Source != "base" || r.Region != "eu-west-1") {
 			t.Errorf("row %+v", r)
+		}
+	}
+}
+
+// writeLsJSON writes what json.MarshalIndent writes, byte for byte.
+func TestLsJSONIsMarshalIndent(t *testing.T) {
+	for _, rows := range [][]lsRow{
+		nil,
+		{{Name: "a", Kind: "role"}},
+		{{Name: "dev", Kind: "role", Account: "123456789012", Role: "Admin", Region: "eu-west-1", Source: "base", Session: "valid", Expires: "2026-01-02T03:04:05Z"},
+			{Name: "odd <&> \"q\" \\ é \u2028 \x01", Kind: "error", Error: "line 3: no <credentials> & \"more\""},
+			{Name: "k", Kind: "keys", Account: "1"}},
+	} {
+		want, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows == nil {
+			want = []byte("[]")
+		}
+		var got bytes.Buffer
+		if err := writeLsJSON(&got, rows); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want)+"\n" {
+			t.Errorf("writeLsJSON:\n%s\nwant:\n%s", got.String(), want)
+		}
+	}
+}
+
+// writeLsTable aligns as a text/tabwriter with padding 2 does.
+func TestLsTableIsTabwriter(t *testing.T) {
+	rows := []lsRow{
+		{Name: "dev", Kind: "role", Account: "123456789012", Role: "Admin", Region: "eu-west-1", Source: "base", Session: "expired"},
+		{Name: "a-much-longer-profile-name-é", Kind: "error", Error: "x"},
+		{Name: "k", Kind: "keys", Account: "1", Role: "ünïcödé"},
+	}
+	var want bytes.Buffer
+	tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tROLE\tREGION\tSOURCE\tSESSION")
+	for i := range rows {
+		r := &rows[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", term.Clean(r.Name), r.Kind, term.Clean(dash(r.Account)), term.Clean(dash(r.Role)),
+			term.Clean(dash(r.Region)), term.Clean(dash(r.Source)), sessionText(r))
+	}
+	tw.Flush()
+	for _, rs := range [][]lsRow{rows, nil} {
+		if rs == nil {
+			want.Reset()
+			tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tROLE\tREGION\tSOURCE\tSESSION")
+			tw.Flush()
+		}
+		var got bytes.Buffer
+		if err := writeLsTable(&got, rs); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("writeLsTable:\n%s\nwant:\n%s", got.String(), want.String())
 		}
 	}
 }

@@ -32,6 +32,9 @@ const (
 type FileStore struct {
 	dir  string
 	keys KeySource
+	// noSync writes entries without fsync (still atomically renamed): for
+	// the session cache, whose entries a crash can only make re-fetched.
+	noSync bool
 }
 
 // NewFileStore returns a store keeping its files in dir (created 0700 on the
@@ -110,7 +113,7 @@ func (s *FileStore) Set(key string, data []byte) error {
 	if err := atomicfile.PrivateDir(s.dir); err != nil {
 		return fmt.Errorf("cache folder: %w", err)
 	}
-	if err := atomicfile.Write(s.path(key), sealed, atomicfile.Options{Perm: 0o600}); err != nil {
+	if err := atomicfile.Write(s.path(key), sealed, atomicfile.Options{Perm: 0o600, NoSync: s.noSync}); err != nil {
 		return fmt.Errorf("writing vault entry: %w", err)
 	}
 	return nil
