@@ -315,12 +315,7 @@ func (c *Client) authCodeLogin(ctx context.Context, sess Session, o LoginOptions
 	}
 	c.dbg.Secret(res.code)
 
-	rec := &callRecord{}
-	cl, err := c.oidc(sess.Region, rec)
-	if err != nil {
-		return nil, err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, sess.Region, c.oidc)
 	if err != nil {
 		return nil, err
 	}

@@ -265,6 +265,20 @@ func (c *Client) withTimeout(ctx context.Context) (context.Context, context.Canc
 	return ctx, cancel, nil
 }
 
+// startCall prepares one call: the client newClient (c.oidc or c.portal)
+// makes for region, recording the call in rec, and ctx bounded by the
+// client's timeout; cancel it when the call is done.
+func startCall[T any](ctx context.Context, c *Client, region string, newClient func(string, *callRecord) (T, error)) (cl T, rec *callRecord, cctx context.Context, cancel context.CancelFunc, err error) {
+	rec = &callRecord{}
+	if cl, err = newClient(region, rec); err != nil {
+		return cl, nil, nil, nil, err
+	}
+	if cctx, cancel, err = c.withTimeout(ctx); err != nil {
+		return cl, nil, nil, nil, err
+	}
+	return cl, rec, cctx, cancel, nil
+}
+
 // apiCode returns the AWS error code of err, or "".
 func apiCode(err error) string {
 	var ae smithy.APIError

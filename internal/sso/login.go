@@ -203,12 +203,7 @@ func (c *Client) registration(ctx context.Context, sess Session, f flow, force b
 		in.RedirectUris = []string{loopbackRedirect}
 		in.IssuerUrl = aws.String(sess.StartURL)
 	}
-	rec := &callRecord{}
-	cl, err := c.oidc(sess.Region, rec)
-	if err != nil {
-		return nil, false, err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, sess.Region, c.oidc)
 	if err != nil {
 		return nil, false, err
 	}
@@ -380,14 +375,9 @@ func (c *Client) deviceLogin(ctx context.Context, sess Session, o LoginOptions, 
 }
 
 func (c *Client) startDevice(ctx context.Context, sess Session, reg *Registration) (*ssooidc.StartDeviceAuthorizationOutput, *callRecord, error) {
-	rec := &callRecord{}
-	cl, err := c.oidc(sess.Region, rec)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, sess.Region, c.oidc)
 	if err != nil {
-		return nil, rec, err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
-	if err != nil {
-		return nil, rec, err
+		return nil, &callRecord{}, err
 	}
 	defer cancel()
 	out, err := cl.StartDeviceAuthorization(cctx, &ssooidc.StartDeviceAuthorizationInput{

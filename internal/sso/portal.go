@@ -82,12 +82,7 @@ func (c *Client) RoleCredentials(ctx context.Context, tok *Token, accountID, rol
 		return Credentials{}, errors.New("an account id and a role name are needed for SSO role credentials")
 	}
 	region = portalRegion(tok, region)
-	rec := &callRecord{}
-	cl, err := c.portal(region, rec)
-	if err != nil {
-		return Credentials{}, err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, region, c.portal)
 	if err != nil {
 		return Credentials{}, err
 	}
@@ -230,12 +225,7 @@ func (c *Client) onePage(ctx context.Context, tok *Token, op, accountID string, 
 		return errors.New("no SSO token given")
 	}
 	region := portalRegion(tok, "")
-	rec := &callRecord{}
-	cl, err := c.portal(region, rec)
-	if err != nil {
-		return err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, region, c.portal)
 	if err != nil {
 		return err
 	}
@@ -291,12 +281,7 @@ func (c *Client) Logout(ctx context.Context, sess Session) (removed bool, err er
 
 func (c *Client) logoutRemote(ctx context.Context, tok *Token) error {
 	region := portalRegion(tok, "")
-	rec := &callRecord{}
-	cl, err := c.portal(region, rec)
-	if err != nil {
-		return err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, region, c.portal)
 	if err != nil {
 		return err
 	}

@@ -111,12 +111,7 @@ func (c *Client) cachedToken(sess Session) (t *Token, now time.Time, done bool, 
 // the old file's other members.
 func (c *Client) refresh(ctx context.Context, t *Token) (*Token, error) {
 	region := t.Region
-	rec := &callRecord{}
-	cl, err := c.oidc(region, rec)
-	if err != nil {
-		return nil, err
-	}
-	cctx, cancel, err := c.withTimeout(ctx)
+	cl, rec, cctx, cancel, err := startCall(ctx, c, region, c.oidc)
 	if err != nil {
 		return nil, err
 	}
