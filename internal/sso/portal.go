@@ -114,62 +114,67 @@ func (c *Client) RoleCredentials(ctx context.Context, tok *Token, accountID, rol
 
 // Accounts lists every account the token's user may use (all pages).
 func (c *Client) Accounts(ctx context.Context, tok *Token) ([]Account, error) {
-	if tok == nil || tok.AccessToken == "" {
-		return nil, errors.New("no SSO token given")
-	}
-	region := portalRegion(tok, "")
-	rec := &callRecord{}
-	cl, err := c.portal(region, rec)
-	if err != nil {
-		return nil, err
-	}
 	var accounts []Account
-	p := awssso.NewListAccountsPaginator(cl, &awssso.ListAccountsInput{AccessToken: aws.String(tok.AccessToken)})
-	for p.HasMorePages() {
-		cctx, cancel, err := c.withTimeout(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out, err := p.NextPage(cctx)
-		cancel()
-		if err != nil {
-			return nil, c.portalError(ctx, err, tok, "ListAccounts", region, "", "", rec)
-		}
+	err := allPages(ctx, c, tok, "ListAccounts", "", func(cl *awssso.Client) pager[*awssso.ListAccountsOutput] {
+		return awssso.NewListAccountsPaginator(cl, &awssso.ListAccountsInput{AccessToken: aws.String(tok.AccessToken)})
+	}, func(out *awssso.ListAccountsOutput) {
 		for _, a := range out.AccountList {
 			accounts = append(accounts, Account{ID: aws.ToString(a.AccountId), Name: aws.ToString(a.AccountName), Email: aws.ToString(a.EmailAddress)})
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return accounts, nil
 }
 
 // Roles lists every role the token's user may use in accountID (all pages).
 func (c *Client) Roles(ctx context.Context, tok *Token, accountID string) ([]Role, error) {
+	var roles []Role
+	err := allPages(ctx, c, tok, "ListAccountRoles", accountID, func(cl *awssso.Client) pager[*awssso.ListAccountRolesOutput] {
+		return awssso.NewListAccountRolesPaginator(cl, &awssso.ListAccountRolesInput{AccessToken: aws.String(tok.AccessToken), AccountId: aws.String(accountID)})
+	}, func(out *awssso.ListAccountRolesOutput) {
+		for _, r := range out.RoleList {
+			roles = append(roles, Role{AccountID: nonEmpty(aws.ToString(r.AccountId), accountID), Name: aws.ToString(r.RoleName)})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return roles, nil
+}
+
+// pager is the SDK's paginator of a portal list call.
+type pager[O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*awssso.Options)) (O, error)
+}
+
+// allPages runs the list call op of Accounts or Roles page by page, each
+// page bounded by the client's timeout, and gives each page to each.
+func allPages[O any](ctx context.Context, c *Client, tok *Token, op, accountID string, pages func(*awssso.Client) pager[O], each func(O)) error {
 	if tok == nil || tok.AccessToken == "" {
-		return nil, errors.New("no SSO token given")
+		return errors.New("no SSO token given")
 	}
 	region := portalRegion(tok, "")
 	rec := &callRecord{}
 	cl, err := c.portal(region, rec)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var roles []Role
-	p := awssso.NewListAccountRolesPaginator(cl, &awssso.ListAccountRolesInput{AccessToken: aws.String(tok.AccessToken), AccountId: aws.String(accountID)})
-	for p.HasMorePages() {
+	for p := pages(cl); p.HasMorePages(); {
 		cctx, cancel, err := c.withTimeout(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out, err := p.NextPage(cctx)
 		cancel()
 		if err != nil {
-			return nil, c.portalError(ctx, err, tok, "ListAccountRoles", region, accountID, "", rec)
+			return c.portalError(ctx, err, tok, op, region, accountID, "", rec)
 		}
-		for _, r := range out.RoleList {
-			roles = append(roles, Role{AccountID: nonEmpty(aws.ToString(r.AccountId), accountID), Name: aws.ToString(r.RoleName)})
-		}
+		each(out)
 	}
-	return roles, nil
+	return nil
 }
 
 // AccountsPage fetches one page of Accounts with exactly one request (no
