@@ -6,9 +6,9 @@
 #  - assume eks token, cached (the front end alone),
 #  - assume eks token, uncached (assume-aws presigns; the role's session is cached),
 #  - aws eks get-token (the AWS CLI v2, /usr/bin/aws),
-# then `kubectl get --raw /version` wall time with each plugin. Appends a
-# section to docs/benchmarks.md (BENCH_OUT), or only prints it with
-# BENCH_OUT=-.
+# then `kubectl get --raw /version` wall time with each plugin. Writes (or
+# replaces) its section of docs/benchmarks.md (BENCH_OUT), or only prints
+# it with BENCH_OUT=-.
 #   RUNS=40 ./scripts/bench-eks.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -137,6 +137,13 @@ for n, _, _ in kube:
 text = "\n".join(lines) + "\n"
 sys.stdout.write(text)
 if out != "-":
-    with open(out, "a") as f:
-        f.write(text)
+    # The section replaces its previous version.
+    old = open(out).read() if os.path.exists(out) else ""
+    head = "\n## Kubernetes (EKS)\n"
+    i = old.find(head)
+    if i >= 0:
+        j = old.find("\n## ", i + len(head))
+        old = old[:i] + (old[j:] if j >= 0 else "\n")
+    with open(out, "w") as f:
+        f.write(old.rstrip("\n") + "\n" + text)
 PY
