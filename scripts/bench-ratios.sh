@@ -76,7 +76,7 @@ rows=(
 	"ls-json|10k|8|26|assume ls --json, 10,000 profiles|ls --json|assume"
 	"ls|10k|-|28|assume ls, 10,000 profiles|ls|assume"
 	"refresh|small|4.5|11|assume dev --refresh, uncached: one AssumeRole on loopback|dev --refresh --print sh|assume"
-	"aws-start|small|-|4.0|assume-aws bare start (usage error, exit 2)||assume-aws"
+	"aws-start|small|-|5.0|assume-aws bare start (usage error, exit 2)||assume-aws"
 )
 for b in $bins; do
 	label=${b%%=*}
