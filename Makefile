@@ -60,7 +60,7 @@ bench: build
 	./scripts/bench-eks.sh
 	./scripts/bench-ratios.sh
 
-# The regression check of the speed goals (issue 13): a quick interleaved run
+# The regression check of the speed goals: a quick interleaved run
 # (about 30 s) that fails when a ratio to a Go hello-world is over the limit
 # of its row in scripts/bench-ratios.sh, or a peak RSS over 22 MiB.
 bench-check: build

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The goals of issue 13 as ratios to a static Go hello-world, all cases in one
+# The speed goals as ratios to a static Go hello-world, all cases in one
 # interleaved run (scripts/benchrun.py: every round starts each case once, in
 # a fresh order, so load from other processes falls on all cases alike).
 #   scripts/bench-ratios.sh            # part of make bench: appends a section to docs/benchmarks.md
@@ -62,7 +62,7 @@ run() { # config label argv...: run once with that environment (warming caches)
 	(while IFS= read -r kv; do export "${kv?}"; done < <(envof "$cfg" "$label"); "$@")
 }
 # Rows: id|config|goal|limit|case name|argv (after the binary)|binary.
-# goal: the ratio issue 13 asks for ("-": none). limit: the ratio above which
+# goal: the speed goal of the row ("-": none). limit: the ratio above which
 # --check fails, about 1.3x what the row measured when the limit was set (or
 # its goal, when met), so that load on a shared 2-core machine does not fail
 # it while a real regression does; lower a limit when a row gets faster.
@@ -134,7 +134,7 @@ if check:
 load = " ".join(open("/proc/loadavg").read().split()[:3])
 # The section replaces its previous version (make bench rewrites the file
 # before, a run of this script alone keeps the rest of it).
-title = "\n## The goals of issue 13: ratios to a Go hello-world, one interleaved run\n"
+title = "\n## Speed goals: ratios to a Go hello-world, one interleaved run\n"
 old = open(out).read() if os.path.exists(out) else ""
 if title in old:
     head, rest = old.split(title, 1)
