@@ -19,7 +19,7 @@
           version = "0.0.0";
           src = self;
           # go.mod asks for Go 1.26: a nixpkgs whose go is older cannot build it.
-          vendorHash = "sha256-5jK569Hqg7RDE9+NOWXZxDonWDVsP6Rc69Vd/2zhE/0=";
+          vendorHash = "sha256-PTzIcElmEHnUQQqPfdDLLsc2nnsdLg7Hb66OUvJ6GuE=";
           subPackages = [ "cmd/assume" "cmd/assume-aws" ];
           env.CGO_ENABLED = 0;
           ldflags = [
