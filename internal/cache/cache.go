@@ -259,9 +259,12 @@ func EncodeEntry(e *Entry) ([]byte, error) {
 // DecodeEntry parses an entry written by EncodeEntry. It rejects other
 // versions and entries without keys. Errors never quote the input.
 func DecodeEntry(b []byte) (*Entry, error) {
-	var w wireEntry
-	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, errors.New("unreadable cache entry")
+	w, ok := decodeCompact(b)
+	if !ok {
+		w = wireEntry{}
+		if err := json.Unmarshal(b, &w); err != nil {
+			return nil, errors.New("unreadable cache entry")
+		}
 	}
 	if w.V != entryVersion {
 		return nil, fmt.Errorf("cache entry version %d, want %d", w.V, entryVersion)

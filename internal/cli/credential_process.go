@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/assume-cli/assume/internal/chain"
@@ -59,5 +60,44 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 	if chain.IsAccountID(r.AccountID) {
 		out.AccountID = r.AccountID
 	}
+	if b, ok := out.indented(); ok {
+		_, err = s.Out.Write(b)
+		return err
+	}
 	return writeJSON(s, out)
+}
+
+// indented is writeJSON's output for o (json.MarshalIndent with two spaces,
+// and a newline), written without reflection when every value is printable
+// ASCII that JSON keeps as it is; false otherwise (writeJSON then writes it).
+// The cached path prints one of these per start.
+func (o processOutput) indented() ([]byte, bool) {
+	b := make([]byte, 0, 128+len(o.AccessKeyID)+len(o.SecretAccessKey)+len(o.SessionToken))
+	b = append(b, "{\n  \"Version\": "...)
+	b = strconv.AppendInt(b, int64(o.Version), 10)
+	for _, f := range [...]struct {
+		key, val  string
+		omitEmpty bool
+	}{
+		{"AccessKeyId", o.AccessKeyID, false},
+		{"SecretAccessKey", o.SecretAccessKey, false},
+		{"SessionToken", o.SessionToken, true},
+		{"Expiration", o.Expiration, true},
+		{"AccountId", o.AccountID, true},
+	} {
+		if f.omitEmpty && f.val == "" {
+			continue
+		}
+		for i := 0; i < len(f.val); i++ {
+			if c := f.val[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return nil, false
+			}
+		}
+		b = append(b, ",\n  \""...)
+		b = append(b, f.key...)
+		b = append(b, "\": \""...)
+		b = append(b, f.val...)
+		b = append(b, '"')
+	}
+	return append(b, "\n}\n"...), true
 }
