@@ -10,17 +10,19 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 DIRTY   ?= $(shell git status --porcelain 2>/dev/null | grep -q . && echo true || echo false)
 CLIPKG  := github.com/assume-cli/assume/internal/cli
+# The garbage collector of the binaries (scripts/goexperiment.sh says why).
+GOEXP   := $(shell GO=$(GO) ./scripts/goexperiment.sh)
 LDFLAGS := -s -w -X $(CLIPKG).Version=$(VERSION) -X $(CLIPKG).Commit=$(COMMIT) -X $(CLIPKG).Date=$(DATE) -X $(CLIPKG).Dirty=$(DIRTY)
 
 .PHONY: build install test test-deps vet unit e2e fuzz fuzz-short demo bench bench-check cross man clean release snapshot release-test actionlint
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume-aws ./cmd/assume-aws
+	CGO_ENABLED=0 GOEXPERIMENT=$(GOEXP) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume ./cmd/assume
+	CGO_ENABLED=0 GOEXPERIMENT=$(GOEXP) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/assume-aws ./cmd/assume-aws
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/awsemu ./cmd/awsemu
 
 install:
-	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/assume ./cmd/assume-aws
+	CGO_ENABLED=0 GOEXPERIMENT=$(GOEXP) $(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/assume ./cmd/assume-aws
 
 # Everything the tests need (Debian packages: awscli, zsh, fish, dash ...) is
 # installed when missing; then vet, unit tests with the race detector, and

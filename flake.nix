@@ -22,6 +22,9 @@
           vendorHash = "sha256-PTzIcElmEHnUQQqPfdDLLsc2nnsdLg7Hb66OUvJ6GuE=";
           subPackages = [ "cmd/assume" "cmd/assume-aws" ];
           env.CGO_ENABLED = 0;
+          # The value of scripts/goexperiment.sh (TestNixFlake keeps them equal),
+          # for the Go releases that still know it.
+          env.GOEXPERIMENT = if pkgs.lib.versionOlder pkgs.go.version "1.27" then "nogreenteagc" else "";
           ldflags = [
             "-s"
             "-w"

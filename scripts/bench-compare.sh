@@ -8,9 +8,9 @@ rev=${1:?usage: bench-compare.sh REV}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 git -C "$root" worktree add -q --detach "$tmp/old-src" "$rev"
-(cd "$tmp/old-src" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$tmp/oldbin/assume" ./cmd/assume)
+(cd "$tmp/old-src" && CGO_ENABLED=0 GOEXPERIMENT=$("$root/scripts/goexperiment.sh") go build -trimpath -ldflags '-s -w' -o "$tmp/oldbin/assume" ./cmd/assume)
 git -C "$root" worktree remove --force "$tmp/old-src"
-(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$tmp/newbin/assume" ./cmd/assume && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$tmp/newbin/assume-aws" ./cmd/assume-aws && CGO_ENABLED=0 go build -trimpath -o "$tmp/awsemu" ./cmd/awsemu)
+(cd "$root" && CGO_ENABLED=0 GOEXPERIMENT=$("$root/scripts/goexperiment.sh") go build -trimpath -ldflags '-s -w' -o "$tmp/newbin/assume" ./cmd/assume && CGO_ENABLED=0 GOEXPERIMENT=$("$root/scripts/goexperiment.sh") go build -trimpath -ldflags '-s -w' -o "$tmp/newbin/assume-aws" ./cmd/assume-aws && CGO_ENABLED=0 go build -trimpath -o "$tmp/awsemu" ./cmd/awsemu)
 mkdir -p $tmp/hello; printf 'package main\n\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n' >$tmp/hello/main.go
 (cd $tmp/hello && printf 'module hello\n\ngo 1.21\n' >go.mod && go build -trimpath -ldflags '-s -w' -o $tmp/hello-world .)
 cat >$tmp/world.json <<'W'

@@ -23,8 +23,8 @@ emu=
 cleanup() { [ -n "$emu" ] && kill "$emu" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 
-(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$tmp/bin/assume" ./cmd/assume &&
-	CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$tmp/bin/assume-aws" ./cmd/assume-aws &&
+(cd "$root" && CGO_ENABLED=0 GOEXPERIMENT=$("$root/scripts/goexperiment.sh") go build -trimpath -ldflags '-s -w' -o "$tmp/bin/assume" ./cmd/assume &&
+	CGO_ENABLED=0 GOEXPERIMENT=$("$root/scripts/goexperiment.sh") go build -trimpath -ldflags '-s -w' -o "$tmp/bin/assume-aws" ./cmd/assume-aws &&
 	CGO_ENABLED=0 go build -trimpath -o "$tmp/awsemu" ./cmd/awsemu)
 mkdir -p "$tmp/hello"
 printf 'package main\n\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n' >"$tmp/hello/main.go"

@@ -70,11 +70,12 @@ trap 'exit 130' INT TERM
 
 pkg=github.com/assume-cli/assume/internal/cli
 ldflags="-s -w -buildid= -X $pkg.Version=$version -X $pkg.Commit=$commit -X $pkg.Date=$date -X $pkg.Dirty=$dirty"
+goexp=$(GO=$GO "$root/scripts/goexperiment.sh")
 build() { # GOOS GOARCH DIR
 	local exe=
 	[ "$1" = windows ] && exe=.exe
 	for cmd in assume assume-aws; do
-		CGO_ENABLED=0 GOOS=$1 GOARCH=$2 GOFLAGS='' "$GO" build -trimpath -buildvcs=false -ldflags "$ldflags" \
+		CGO_ENABLED=0 GOEXPERIMENT=$goexp GOOS=$1 GOARCH=$2 GOFLAGS='' "$GO" build -trimpath -buildvcs=false -ldflags "$ldflags" \
 			-o "$3/$cmd$exe" "./cmd/$cmd"
 	done
 }

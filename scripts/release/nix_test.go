@@ -26,6 +26,13 @@ func TestNixFlake(t *testing.T) {
 			t.Errorf("flake.nix lacks %s", want)
 		}
 	}
+	exp := regexp.MustCompile(`(?m)^want=(\S+)$`).FindStringSubmatch(read(t, filepath.Join(root, "scripts", "goexperiment.sh")))
+	if exp == nil {
+		t.Fatal("scripts/goexperiment.sh has no want=")
+	}
+	if want := `then "` + exp[1] + `" else`; !strings.Contains(flake, want) {
+		t.Errorf("flake.nix's GOEXPERIMENT is not scripts/goexperiment.sh's %s", exp[1])
+	}
 	m := regexp.MustCompile(`\n\s*version = "([^"]+)";`).FindStringSubmatch(flake)
 	if m == nil {
 		t.Fatal("flake.nix has no version")
