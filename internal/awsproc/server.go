@@ -3,6 +3,7 @@ package awsproc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -85,7 +86,7 @@ func (h *Handlers) fail(err error) *Error {
 	return &Error{Message: err.Error(), Code: exitcode.Of(err)}
 }
 
-var errNoHandler = fmt.Errorf("no handler")
+var errNoHandler = errors.New("no handler")
 
 // run decodes the operation's request and calls its handler.
 func run[Req, Resp any](ctx context.Context, req *request, f func(context.Context, *Req) (*Resp, error)) (any, error) {

@@ -115,7 +115,7 @@ func openInherited(fd int, name string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), name), nil
 }
 
-var errNotByHand = fmt.Errorf("%s is started by assume, not by hand", Executable)
+var errNotByHand = errors.New(Executable + " is started by assume, not by hand")
 
 // serveChannel is the server's side of an operation: the request on fd 3,
 // the response to fd 4.

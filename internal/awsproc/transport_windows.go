@@ -18,7 +18,7 @@ import (
 // its own, named by --request-file.
 const exeSuffix = ".exe"
 
-var errNotByHand = fmt.Errorf("%s is started by assume, not by hand", Executable)
+var errNotByHand = errors.New(Executable + " is started by assume, not by hand")
 
 func exchange(cmd *exec.Cmd, body []byte) ([]byte, error) {
 	var out bytes.Buffer

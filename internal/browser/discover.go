@@ -208,34 +208,37 @@ type unixBrowser struct {
 
 var unixDirs = []string{"/usr/bin", "/usr/local/bin"}
 
-var unixBrowsers = map[Kind]unixBrowser{
-	KindChrome:   {names: []string{"google-chrome", "google-chrome-stable"}, extra: []string{"/opt/google/chrome/chrome"}, flatpak: "com.google.Chrome"},
-	KindChromium: {names: []string{"chromium", "chromium-browser"}, snap: "chromium", flatpak: "org.chromium.Chromium"},
-	KindBrave:    {names: []string{"brave-browser", "brave"}, extra: []string{"/opt/brave.com/brave/brave"}, snap: "brave", flatpak: "com.brave.Browser"},
-	KindEdge:     {names: []string{"microsoft-edge", "microsoft-edge-stable"}, extra: []string{"/opt/microsoft/msedge/msedge"}, flatpak: "com.microsoft.Edge"},
-	KindVivaldi:  {names: []string{"vivaldi", "vivaldi-stable"}, extra: []string{"/opt/vivaldi/vivaldi"}, snap: "vivaldi", flatpak: "com.vivaldi.Vivaldi"},
-	KindFirefox:  {names: []string{"firefox"}, extra: []string{"/opt/firefox/firefox"}, snap: "firefox", flatpak: "org.mozilla.firefox"},
+// The tables below are slices, not maps: a map literal is built by a
+// package initialiser at every start of assume, a slice is static data.
+
+var unixBrowsers = []keyed[unixBrowser]{
+	{KindChrome, unixBrowser{names: []string{"google-chrome", "google-chrome-stable"}, extra: []string{"/opt/google/chrome/chrome"}, flatpak: "com.google.Chrome"}},
+	{KindChromium, unixBrowser{names: []string{"chromium", "chromium-browser"}, snap: "chromium", flatpak: "org.chromium.Chromium"}},
+	{KindBrave, unixBrowser{names: []string{"brave-browser", "brave"}, extra: []string{"/opt/brave.com/brave/brave"}, snap: "brave", flatpak: "com.brave.Browser"}},
+	{KindEdge, unixBrowser{names: []string{"microsoft-edge", "microsoft-edge-stable"}, extra: []string{"/opt/microsoft/msedge/msedge"}, flatpak: "com.microsoft.Edge"}},
+	{KindVivaldi, unixBrowser{names: []string{"vivaldi", "vivaldi-stable"}, extra: []string{"/opt/vivaldi/vivaldi"}, snap: "vivaldi", flatpak: "com.vivaldi.Vivaldi"}},
+	{KindFirefox, unixBrowser{names: []string{"firefox"}, extra: []string{"/opt/firefox/firefox"}, snap: "firefox", flatpak: "org.mozilla.firefox"}},
 }
 
 // macApps are the application bundles and their executables on macOS.
-var macApps = map[Kind][2]string{
-	KindChrome:   {"Google Chrome.app", "Google Chrome"},
-	KindChromium: {"Chromium.app", "Chromium"},
-	KindBrave:    {"Brave Browser.app", "Brave Browser"},
-	KindEdge:     {"Microsoft Edge.app", "Microsoft Edge"},
-	KindVivaldi:  {"Vivaldi.app", "Vivaldi"},
-	KindFirefox:  {"Firefox.app", "firefox"},
+var macApps = []keyed[[2]string]{
+	{KindChrome, [2]string{"Google Chrome.app", "Google Chrome"}},
+	{KindChromium, [2]string{"Chromium.app", "Chromium"}},
+	{KindBrave, [2]string{"Brave Browser.app", "Brave Browser"}},
+	{KindEdge, [2]string{"Microsoft Edge.app", "Microsoft Edge"}},
+	{KindVivaldi, [2]string{"Vivaldi.app", "Vivaldi"}},
+	{KindFirefox, [2]string{"Firefox.app", "firefox"}},
 }
 
 // windowsPaths are the executables below %ProgramFiles%,
 // %ProgramFiles(x86)% and %LocalAppData% (per-user installs).
-var windowsPaths = map[Kind]string{
-	KindChrome:   `Google\Chrome\Application\chrome.exe`,
-	KindChromium: `Chromium\Application\chrome.exe`,
-	KindBrave:    `BraveSoftware\Brave-Browser\Application\brave.exe`,
-	KindEdge:     `Microsoft\Edge\Application\msedge.exe`,
-	KindVivaldi:  `Vivaldi\Application\vivaldi.exe`,
-	KindFirefox:  `Mozilla Firefox\firefox.exe`,
+var windowsPaths = []keyed[string]{
+	{KindChrome, `Google\Chrome\Application\chrome.exe`},
+	{KindChromium, `Chromium\Application\chrome.exe`},
+	{KindBrave, `BraveSoftware\Brave-Browser\Application\brave.exe`},
+	{KindEdge, `Microsoft\Edge\Application\msedge.exe`},
+	{KindVivaldi, `Vivaldi\Application\vivaldi.exe`},
+	{KindFirefox, `Mozilla Firefox\firefox.exe`},
 }
 
 // findInstalled searches the usual places of one browser kind.
@@ -257,7 +260,7 @@ func findInstalled(kind Kind, env Env) (Found, error) {
 	}
 	switch env.GOOS {
 	case "windows":
-		rel, ok := windowsPaths[base]
+		rel, ok := lookup(windowsPaths, base)
 		if !ok {
 			break
 		}
@@ -274,7 +277,7 @@ func findInstalled(kind Kind, env Env) (Found, error) {
 			}
 		}
 	case "darwin":
-		app, ok := macApps[base]
+		app, ok := lookup(macApps, base)
 		if !ok {
 			break
 		}
@@ -291,7 +294,7 @@ func findInstalled(kind Kind, env Env) (Found, error) {
 			}
 		}
 	default:
-		b, ok := unixBrowsers[base]
+		b, ok := lookup(unixBrowsers, base)
 		if !ok {
 			break
 		}
@@ -471,4 +474,21 @@ func launchServicesHTTPS(plist string) string {
 		return id
 	}
 	return byScheme["http"]
+}
+
+// keyed is one row of a table by kind.
+type keyed[V any] struct {
+	kind Kind
+	val  V
+}
+
+// lookup finds kind's row in a table.
+func lookup[V any](table []keyed[V], kind Kind) (V, bool) {
+	for _, r := range table {
+		if r.kind == kind {
+			return r.val, true
+		}
+	}
+	var zero V
+	return zero, false
 }

@@ -48,17 +48,20 @@ var allKinds = []Kind{
 }
 
 // kindAliases are other names users type for a kind: executable and
-// package names.
-var kindAliases = map[string]Kind{
-	"google-chrome":        KindChrome,
-	"google-chrome-stable": KindChrome,
-	"chromium-browser":     KindChromium,
-	"brave-browser":        KindBrave,
-	"msedge":               KindEdge,
-	"microsoft-edge":       KindEdge,
-	"firefox-no-container": KindFirefoxPlain,
-	"print":                KindNone,
-	"system":               KindDefault,
+// package names (a slice: a map literal is built at every start).
+var kindAliases = []struct {
+	name string
+	kind Kind
+}{
+	{"google-chrome", KindChrome},
+	{"google-chrome-stable", KindChrome},
+	{"chromium-browser", KindChromium},
+	{"brave-browser", KindBrave},
+	{"msedge", KindEdge},
+	{"microsoft-edge", KindEdge},
+	{"firefox-no-container", KindFirefoxPlain},
+	{"print", KindNone},
+	{"system", KindDefault},
 }
 
 // Kinds returns the kind names, for help text and completion.
@@ -96,8 +99,10 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	if k, ok := kindAliases[n]; ok {
-		return k, nil
+	for _, a := range kindAliases {
+		if a.name == n {
+			return a.kind, nil
+		}
 	}
 	return "", &UnknownNameError{What: "browser", Name: s, Suggestion: closest(n, Kinds()), Valid: Kinds()}
 }

@@ -2,18 +2,21 @@ package shell
 
 import "strings"
 
-// completionFiles maps each shell with a completion script to it. A script
+// completionFile is the completion script of a shell that has one. A script
 // asks `assume __complete` for every list it completes, so it never goes
 // stale; what it cannot ask at each key press, the flags whose value is
 // completed one way or another, is filled in by Completion at placeholders
 // {{profiles}}, {{sso-sessions}}, {{services}}, {{print}}, {{files}},
 // {{none}} (flags with a value not to complete) and {{formats}} (the
 // --print formats).
-var completionFiles = map[string]string{
-	Bash: "init/completion.bash",
-	Zsh:  "init/completion.zsh",
-	Fish: "init/completion.fish",
-	Pwsh: "init/completion.ps1",
+func completionFile(name string) (string, bool) {
+	switch name {
+	case Bash, Zsh, Fish:
+		return "init/completion." + name, true
+	case Pwsh:
+		return "init/completion.ps1", true
+	}
+	return "", false
 }
 
 // CompletionShells lists the shells `assume completion` writes a script for.
@@ -34,7 +37,7 @@ type CompletionFlags struct {
 // CompletionShells) with the flag lists f filled in; false for another
 // shell.
 func Completion(shellName string, f CompletionFlags) (string, bool) {
-	file, ok := completionFiles[shellName]
+	file, ok := completionFile(shellName)
 	if !ok {
 		return "", false
 	}

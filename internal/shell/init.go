@@ -18,11 +18,15 @@ import (
 //go:embed init/completion.bash init/completion.zsh init/completion.fish init/completion.ps1
 var initScripts embed.FS
 
-// hookFiles maps each shell that has an auto-refresh prompt hook to it.
-var hookFiles = map[string]string{
-	Bash: "init/hook.bash",
-	Zsh:  "init/hook.zsh",
-	Fish: "init/hook.fish",
+// hookFile is the auto-refresh prompt hook of a shell that has one. (These
+// tables are switches, not maps: a map literal is built by a package
+// initialiser at every start of assume.)
+func hookFile(name string) (string, bool) {
+	switch name {
+	case Bash, Zsh, Fish:
+		return "init/hook." + name, true
+	}
+	return "", false
 }
 
 // InitOptions select the optional parts of the wrapper.
@@ -38,13 +42,15 @@ type InitOptions struct {
 // AutoRefreshShells lists the shells that support InitOptions.AutoRefresh.
 func AutoRefreshShells() []string { return []string{Bash, Zsh, Fish} }
 
-// initFiles maps each wrapper shell to its embedded script.
-var initFiles = map[string]string{
-	Bash: "init/assume.bash",
-	Zsh:  "init/assume.zsh",
-	Fish: "init/assume.fish",
-	Pwsh: "init/assume.ps1",
-	Nu:   "init/assume.nu",
+// initFile is the embedded wrapper script of a shell.
+func initFile(name string) (string, bool) {
+	switch name {
+	case Bash, Zsh, Fish, Nu:
+		return "init/assume." + name, true
+	case Pwsh:
+		return "init/assume.ps1", true
+	}
+	return "", false
 }
 
 const (
@@ -65,7 +71,7 @@ func Init(shellName, binaryPath string) (string, error) {
 // is an *UnsupportedError naming the shells that have it.
 func InitWith(shellName, binaryPath string, o InitOptions) (string, error) {
 	name := canonical(shellName)
-	file, ok := initFiles[name]
+	file, ok := initFile(name)
 	if !ok {
 		return "", &UnsupportedError{Name: shellName, Supported: Shells()}
 	}
@@ -78,11 +84,11 @@ func InitWith(shellName, binaryPath string, o InitOptions) (string, error) {
 	}
 	hooks := ""
 	if o.AutoRefresh {
-		hookFile, ok := hookFiles[name]
+		hook, ok := hookFile(name)
 		if !ok {
 			return "", &UnsupportedError{Name: shellName + " --auto-refresh", Supported: AutoRefreshShells()}
 		}
-		b, err := initScripts.ReadFile(hookFile)
+		b, err := initScripts.ReadFile(hook)
 		if err != nil {
 			return "", err // unreachable: the files are embedded
 		}

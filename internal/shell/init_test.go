@@ -181,7 +181,7 @@ func TestNamesLists(t *testing.T) {
 		}
 	}
 	for _, s := range Shells() {
-		if !slices.Contains(Formats(), s) || initFiles[s] == "" {
+		if !slices.Contains(Formats(), s) || !hasInitFile(s) {
 			t.Errorf("shell %q has no format or no init script", s)
 		}
 		if Detect(s) != s {
@@ -189,3 +189,5 @@ func TestNamesLists(t *testing.T) {
 		}
 	}
 }
+
+func hasInitFile(s string) bool { _, ok := initFile(s); return ok }

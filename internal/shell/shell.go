@@ -32,18 +32,15 @@ func PrintFormats() []string { return []string{Sh, Fish, Pwsh, JSON} }
 // Formats returns every name Emit accepts, canonical spellings only.
 func Formats() []string { return []string{Sh, Bash, Zsh, Fish, Pwsh, Nu, JSON} }
 
-// aliases maps other accepted spellings to canonical names.
-var aliases = map[string]string{
-	"powershell": Pwsh,
-	"nushell":    Nu,
-}
-
 // canonical returns the canonical spelling of a shell or format name, or ""
 // when the name is unknown.
 func canonical(name string) string {
 	n := strings.ToLower(strings.TrimSpace(name))
-	if a, ok := aliases[n]; ok {
-		return a
+	switch n { // the other accepted spellings
+	case "powershell":
+		return Pwsh
+	case "nushell":
+		return Nu
 	}
 	for _, f := range Formats() {
 		if n == f {

@@ -28,14 +28,22 @@ const (
 	algPlain = "plain"
 )
 
-// oakley2 is the 1024-bit MODP group prime of RFC 2409, section 6.2.
-var oakley2, _ = new(big.Int).SetString(
-	"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1"+
-		"29024E088A67CC74020BBEA63B139B22514A08798E3404DD"+
-		"EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245"+
-		"E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"+
-		"EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381"+
-		"FFFFFFFFFFFFFFFF", 16)
+// oakley2Hex is the 1024-bit MODP group prime of RFC 2409, section 6.2. It
+// is parsed when a session needs it (oakley2), not in a package
+// initialiser: every start of assume would pay for it.
+const oakley2Hex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
+	"29024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
+	"EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245" +
+	"E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED" +
+	"EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381" +
+	"FFFFFFFFFFFFFFFF"
+
+// oakley2 returns the prime (a new value each time: callers may not
+// change a shared one by mistake).
+func oakley2() *big.Int {
+	p, _ := new(big.Int).SetString(oakley2Hex, 16)
+	return p
+}
 
 const primeBytes = 128
 
@@ -48,23 +56,25 @@ type transfer struct {
 // dhOffer makes a private exponent and the public value to send.
 func dhOffer() (priv *big.Int, pub []byte, err error) {
 	// x in [2, p-2]
-	limit := new(big.Int).Sub(oakley2, big.NewInt(3))
+	p := oakley2()
+	limit := new(big.Int).Sub(p, big.NewInt(3))
 	x, err := rand.Int(rand.Reader, limit)
 	if err != nil {
 		return nil, nil, err
 	}
 	x.Add(x, big.NewInt(2))
-	y := new(big.Int).Exp(big.NewInt(2), x, oakley2)
+	y := new(big.Int).Exp(big.NewInt(2), x, p)
 	return x, y.FillBytes(make([]byte, primeBytes)), nil
 }
 
 // dhKey derives the session key from the peer's public value.
 func dhKey(priv *big.Int, peer []byte) ([]byte, error) {
+	p := oakley2()
 	y := new(big.Int).SetBytes(peer)
-	if y.Cmp(big.NewInt(1)) <= 0 || y.Cmp(new(big.Int).Sub(oakley2, big.NewInt(1))) >= 0 {
+	if y.Cmp(big.NewInt(1)) <= 0 || y.Cmp(new(big.Int).Sub(p, big.NewInt(1))) >= 0 {
 		return nil, errors.New("invalid Diffie-Hellman public value from the service")
 	}
-	shared := new(big.Int).Exp(y, priv, oakley2).FillBytes(make([]byte, primeBytes))
+	shared := new(big.Int).Exp(y, priv, p).FillBytes(make([]byte, primeBytes))
 	return hkdf.Key(sha256.New, shared, nil, "", 16)
 }
 

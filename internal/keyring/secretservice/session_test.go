@@ -60,7 +60,7 @@ func TestDHKeyRejectsBadPeer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, peer := range [][]byte{nil, {1}, oakley2.Bytes()} {
+	for _, peer := range [][]byte{nil, {1}, oakley2().Bytes()} {
 		if _, err := dhKey(priv, peer); err == nil {
 			t.Errorf("dhKey(%x) accepted", peer)
 		}
