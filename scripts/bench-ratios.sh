@@ -2,7 +2,7 @@
 # The speed goals as ratios to a static Go hello-world, all cases in one
 # interleaved run (scripts/benchrun.py: every round starts each case once, in
 # a fresh order, so load from other processes falls on all cases alike).
-#   scripts/bench-ratios.sh            # part of make bench: appends a section to docs/benchmarks.md
+#   scripts/bench-ratios.sh            # part of make bench: writes (replaces) its section of docs/benchmarks.md
 #   scripts/bench-ratios.sh --check    # make bench-check: a quick run that fails when a ratio is over
 #                                      # its limit (the rows below) or a peak RSS over 22 MiB
 # BENCH_BINS="before=/tmp/old/bin after=bin" measures several builds side by
