@@ -1,6 +1,7 @@
 package awssdk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,16 +57,24 @@ func (c *limitedClient) Do(r *http.Request) (*http.Response, error) {
 		resp.Body = errBody{tooLarge}
 		return resp, nil
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: c.limit, err: tooLarge}
+	resp.Body = &limitedBody{rc: resp.Body, left: c.limit, err: tooLarge, ctx: r.Context()}
 	return resp, nil
 }
 
 // limitedBody reads at most left bytes of rc, then fails with err (after
 // checking that there was indeed more).
+//
+// A read that fails after ctx is done failed because the time bound ran
+// out (or the call was cancelled): the transport closes the connection
+// under the read, which then reports "use of closed network connection"
+// or a cut-off body, and the SDK would call that an undecodable answer.
+// Such a read fails with ctx's error instead, so that the bound is what
+// the user is told about.
 type limitedBody struct {
 	rc   io.ReadCloser
 	left int64
 	err  error
+	ctx  context.Context
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -78,14 +87,25 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 		if err == nil {
 			return 0, nil
 		}
-		return 0, err
+		return 0, b.cause(err)
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
+	if err != nil && err != io.EOF {
+		err = b.cause(err)
+	}
 	return n, err
+}
+
+// cause is ctx's error, wrapping err, once ctx is done; else err.
+func (b *limitedBody) cause(err error) error {
+	if err == io.EOF || b.ctx == nil || b.ctx.Err() == nil {
+		return err
+	}
+	return fmt.Errorf("%w: %w", b.ctx.Err(), err)
 }
 
 func (b *limitedBody) Close() error { return b.rc.Close() }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -127,5 +129,64 @@ func TestAsMalformed(t *testing.T) {
 	}
 	if _, ok := AsMalformed(context.DeadlineExceeded); ok {
 		t.Error("a timeout is not a malformed answer")
+	}
+}
+
+// cutBody sends some of an answer, then fails as a connection closed
+// under the read does once the request's context is done.
+type cutBody struct {
+	ctx  context.Context
+	sent int
+}
+
+func (b *cutBody) Read(p []byte) (int, error) {
+	if b.sent < 4096 {
+		n := copy(p, strings.Repeat("<x>", 2048)[:min(len(p), 4096-b.sent)])
+		b.sent += n
+		return n, nil
+	}
+	<-b.ctx.Done()
+	return 0, &net.OpError{Op: "read", Net: "tcp", Err: net.ErrClosed}
+}
+
+func (b *cutBody) Close() error { return nil }
+
+type cutClient struct{}
+
+func (cutClient) Do(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/xml"}},
+		Body: &cutBody{ctx: r.Context()}, Request: r}, nil
+}
+
+// TestDeadlineMidAnswer: when the time bound runs out while an answer is
+// being read, the transport closes the connection under the read; that is
+// a timeout, never "an answer that is not from AWS" (it was, now and then,
+// on a loaded machine reading a large answer).
+func TestDeadlineMidAnswer(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	cfg, err := Config(Options{HTTPClient: cutClient{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Region = "us-east-1"
+	cfg.Credentials = aws.AnonymousCredentials{}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if m, ok := AsMalformed(err); ok {
+		t.Errorf("a deadline mid-answer is reported as %q (%v)", m, err)
+	}
+	if !IsTimeout(err) {
+		t.Errorf("error %v is not a timeout", err)
+	}
+	// Before the deadline, a closed connection is what it is.
+	closed := &net.OpError{Op: "read", Net: "tcp", Err: net.ErrClosed}
+	b := &limitedBody{rc: io.NopCloser(iotest.ErrReader(closed)), left: 1 << 20, ctx: context.Background()}
+	if _, err := b.Read(make([]byte, 16)); err != closed || IsTimeout(err) {
+		t.Errorf("read error %v, want %v", err, closed)
 	}
 }
