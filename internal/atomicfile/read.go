@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -249,4 +250,32 @@ func (s Stamp) changed() time.Time {
 		return s.ctime
 	}
 	return s.mtime
+}
+
+// AppendID appends to b an exact identity of the version of the file that s
+// stands for: device, inode, size, mode, modification and change times in
+// nanoseconds, or the mark of a missing file. Two stamps with equal IDs are
+// Same. ok is false where a stamp has no inode to name its file by (as on
+// Windows) or no change time: such a stamp has no ID.
+func (s Stamp) AppendID(b []byte) (_ []byte, ok bool) {
+	if !s.Exists {
+		return append(b, 0), true
+	}
+	if s.ino == 0 || s.ctime.IsZero() {
+		return b, false
+	}
+	b = append(b, 1)
+	for _, v := range [...]uint64{s.dev, s.ino, uint64(s.Size), uint64(s.Mode), uint64(s.mtime.UnixNano()), uint64(s.ctime.UnixNano())} {
+		b = binary.AppendUvarint(b, v)
+	}
+	return b, true
+}
+
+// Settled reports whether the file of s was last changed at least d before
+// now (a missing file always is). A file written again within the
+// timestamp granularity of its file system keeps its times, and so its
+// stamp: only a settled stamp may stand for the contents that were read
+// with it (git trusts its index the same way).
+func (s Stamp) Settled(now time.Time, d time.Duration) bool {
+	return !s.Exists || !s.changed().After(now.Add(-d))
 }

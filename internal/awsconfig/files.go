@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 )
@@ -57,38 +58,88 @@ type Files struct {
 	CredentialsPath string
 	config          []byte
 	credentials     []byte
+	// the versions of the files that were read (Open), for Identity
+	configStamp, credentialsStamp atomicfile.Stamp
+	stamped                       bool
 }
 
 // Open reads the two files. A path that is "" or names a missing file counts
 // as an empty file; any other read error is returned.
 func Open(configPath, credentialsPath string) (*Files, error) {
-	config, err := readOptional(configPath)
+	config, cst, err := readOptional(configPath)
 	if err != nil {
 		return nil, err
 	}
-	credentials, err := readOptional(credentialsPath)
+	credentials, rst, err := readOptional(credentialsPath)
 	if err != nil {
 		return nil, err
 	}
-	return NewFiles(configPath, config, credentialsPath, credentials), nil
+	f := NewFiles(configPath, config, credentialsPath, credentials)
+	f.configStamp, f.credentialsStamp, f.stamped = cst, rst, true
+	return f, nil
 }
 
-func readOptional(path string) ([]byte, error) {
+func readOptional(path string) ([]byte, atomicfile.Stamp, error) {
 	if path == "" {
-		return nil, nil
+		return nil, atomicfile.Stamp{}, nil
 	}
 	read := atomicfile.Read
 	if MapLargeFiles {
 		read = atomicfile.ReadMapped
 	}
-	data, _, err := read(path, MaxFileSize)
+	data, st, err := read(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, atomicfile.Stamp{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading aws shared file: %w", err)
+		return nil, atomicfile.Stamp{}, fmt.Errorf("reading aws shared file: %w", err)
 	}
-	return data, nil
+	return data, st, nil
+}
+
+// SettleTime is how long after its last change a file must have been left
+// alone before its stamp may stand for its contents (atomicfile.Stamp.Settled).
+const SettleTime = 2 * time.Second
+
+// Identity is an exact identity of the versions of the two files that f
+// read: equal to CurrentIdentity of the same paths for as long as neither
+// file is replaced, written, truncated, created or removed. ok is false
+// when there is none: f was not read by Open, a file was changed less than
+// SettleTime before now (it may change again without its stamp changing),
+// or the platform has no exact stamps.
+func (f *Files) Identity(now time.Time) (id []byte, ok bool) {
+	if !f.stamped || !f.configStamp.Settled(now, SettleTime) || !f.credentialsStamp.Settled(now, SettleTime) {
+		return nil, false
+	}
+	return identity(f.ConfigPath, f.configStamp, f.CredentialsPath, f.credentialsStamp)
+}
+
+// CurrentIdentity is the identity of the files at the two paths as they
+// are now (see Identity); ok is false when a file cannot be stat'ed or the
+// platform has no exact stamps.
+func CurrentIdentity(configPath, credentialsPath string) (id []byte, ok bool) {
+	stat := func(path string) (atomicfile.Stamp, bool) {
+		if path == "" {
+			return atomicfile.Stamp{}, true
+		}
+		st, err := atomicfile.StatPath(path)
+		return st, err == nil
+	}
+	cst, ok1 := stat(configPath)
+	rst, ok2 := stat(credentialsPath)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return identity(configPath, cst, credentialsPath, rst)
+}
+
+func identity(configPath string, cst atomicfile.Stamp, credentialsPath string, rst atomicfile.Stamp) ([]byte, bool) {
+	b := make([]byte, 0, 64+len(configPath)+len(credentialsPath))
+	b = append(append(b, configPath...), 0)
+	b, ok1 := cst.AppendID(b)
+	b = append(append(b, credentialsPath...), 0)
+	b, ok2 := rst.AppendID(b)
+	return b, ok1 && ok2
 }
 
 // MapLargeFiles makes Open map large files instead of copying them

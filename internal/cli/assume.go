@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/chain"
 	"github.com/assume-cli/assume/internal/commands"
@@ -306,19 +307,31 @@ func runAssumeParsed(ctx context.Context, s *invocation, o *assumeOptions) error
 		}
 	}
 	var plan *chain.Plan
+	var files *awsconfig.Files
 	var adhoc *awsproc.AdHocSSO
 	if o.SSO {
 		adhoc = &awsproc.AdHocSSO{StartURL: o.SSOStartURL, Region: o.SSORegion, AccountID: o.SSOAccountID, RoleName: o.SSORoleName}
+	}
+	req := resolveRequest{profile: o.Profile, region: o.Region, duration: d.duration, mfaToken: o.MFAToken, mfaPrompt: o.MFAPrompt,
+		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
+	var memo *planMemo
+	if d.mode == modeShell {
+		// The usual run: cached credentials into the shell, maybe without
+		// reading the config files at all.
+		var res *resolved
+		if res, memo = memoCached(s, req); res != nil {
+			return exportResolved(ctx, s, req, o, d, func() (*resolved, error) { return res, nil })
+		}
+	}
+	if o.SSO {
 		plan, err = chain.AdHocSSO(adhoc.StartURL, adhoc.Region, adhoc.AccountID, adhoc.RoleName)
 		err = configErr(err)
 	} else {
-		plan, err = loadPlan(s, o.Profile)
+		plan, files, err = loadPlanFiles(s, o.Profile)
 	}
 	if err != nil {
 		return err
 	}
-	req := resolveRequest{profile: o.Profile, region: o.Region, duration: d.duration, mfaToken: o.MFAToken, mfaPrompt: o.MFAPrompt,
-		refresh: o.Refresh, debug: o.Debug, sso: adhoc}
 	switch d.mode {
 	case modeExec:
 		// Credentials that expire are served to an --exec command through a
@@ -340,7 +353,13 @@ func runAssumeParsed(ctx context.Context, s *invocation, o *assumeOptions) error
 		recordUse(s, req.profile)
 		return nil
 	}
-	return exportToShell(ctx, s, plan, req, o, d)
+	return exportResolved(ctx, s, req, o, d, func() (*resolved, error) {
+		res, err := resolveCredentials(ctx, s, plan, req)
+		if err == nil {
+			memo.record(s, files, plan, req.debug)
+		}
+		return res, err
+	})
 }
 
 // pickInto lets the picker choose the profile (and maybe the console) of
@@ -370,6 +389,12 @@ func pickInto(ctx context.Context, s *invocation, o *assumeOptions, d decision) 
 // (or --print), to the --exec command's environment, after opening the
 // console with -c --shell.
 func exportToShell(ctx context.Context, s *invocation, plan *chain.Plan, req resolveRequest, o *assumeOptions, d decision) error {
+	return exportResolved(ctx, s, req, o, d, func() (*resolved, error) { return resolveCredentials(ctx, s, plan, req) })
+}
+
+// exportResolved is exportToShell with the credentials from resolve, which
+// runs once the output is open.
+func exportResolved(ctx context.Context, s *invocation, req resolveRequest, o *assumeOptions, d decision, resolve func() (*resolved, error)) error {
 	out, err := openOutput(ctx, s, o.print, o.exec)
 	if err != nil {
 		return err
@@ -377,7 +402,7 @@ func exportToShell(ctx context.Context, s *invocation, plan *chain.Plan, req res
 	if out != nil {
 		defer out.Close()
 	}
-	res, err := resolveCredentials(ctx, s, plan, req)
+	res, err := resolve()
 	if err != nil {
 		return err
 	}

@@ -43,15 +43,19 @@ func runCredentialProcess(ctx context.Context, args []string, s *invocation) err
 	if err != nil {
 		return err
 	}
-	plan, err := loadPlan(s, profile)
-	if err != nil {
-		return err
-	}
-	r, err := resolveCredentials(ctx, s, plan, resolveRequest{
+	req := resolveRequest{
 		profile: profile, region: region, duration: dur, mfaToken: mfaToken, mfaPrompt: mfaPrompt, refresh: refresh, debug: debug,
-	})
-	if err != nil {
-		return err
+	}
+	r, memo := memoCached(s, req)
+	if r == nil {
+		plan, files, err := loadPlanFiles(s, profile)
+		if err != nil {
+			return err
+		}
+		if r, err = resolveCredentials(ctx, s, plan, req); err != nil {
+			return err
+		}
+		memo.record(s, files, plan, debug)
 	}
 	out := processOutput{Version: 1, AccessKeyID: r.AccessKeyID, SecretAccessKey: r.SecretAccessKey, SessionToken: r.SessionToken}
 	if !r.Expiration.IsZero() {

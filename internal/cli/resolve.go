@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsconfig"
 	"github.com/assume-cli/assume/internal/awscreds"
 	"github.com/assume-cli/assume/internal/awsproc"
 	"github.com/assume-cli/assume/internal/cache"
@@ -57,21 +58,42 @@ func (r resolveRequest) check() error {
 
 // loadPlan reads the AWS config files and resolves profile into a plan.
 func loadPlan(s *invocation, profile string) (*chain.Plan, error) {
-	plan, err := chain.Load(s.Getenv, profile)
+	plan, _, err := loadPlanFiles(s, profile)
+	return plan, err
+}
+
+// loadPlanFiles is loadPlan that also returns the files read (for the plan
+// memo).
+func loadPlanFiles(s *invocation, profile string) (*chain.Plan, *awsconfig.Files, error) {
+	files, err := awsconfig.Open(awsconfig.Locate(s.Getenv))
 	if err != nil {
-		return nil, configErr(err)
+		return nil, nil, configErr(err)
 	}
-	return plan, nil
+	plan, err := chain.Resolve(files, profile)
+	if err != nil {
+		return nil, nil, configErr(err)
+	}
+	return plan, files, nil
 }
 
 // pickRegion applies the region rule: flag, profile (or its sources),
 // environment, us-east-1.
 func pickRegion(flag string, plan *chain.Plan, s *invocation) string {
+	var profileRegion string
+	if plan != nil {
+		profileRegion = plan.Region.Text
+	}
+	return regionRule(flag, profileRegion, s)
+}
+
+// regionRule is pickRegion with the region of the profile (or its sources)
+// as text.
+func regionRule(flag, profileRegion string, s *invocation) string {
 	switch {
 	case flag != "":
 		return flag
-	case plan != nil && plan.Region.Text != "":
-		return plan.Region.Text
+	case profileRegion != "":
+		return profileRegion
 	case s.Getenv("AWS_REGION") != "":
 		return s.Getenv("AWS_REGION")
 	case s.Getenv("AWS_DEFAULT_REGION") != "":
